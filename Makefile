@@ -1,0 +1,45 @@
+# Oval's vocabulary. A fresh machine needs only Python 3.11: every target sets up what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SPEED ?= 1
+PAUSE ?= 20
+
+.PHONY: run test test-fast soak bench migrations-check clean
+
+$(VENV)/.run: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.run
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Set everything up and serve the live demo: the Milano 2026 women's 1000 m replayed live.
+run: $(VENV)/.run
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py loaddemo
+	DEBUG=1 $(PY) manage.py demoofficial
+	DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT) --replay demo --speed $(SPEED) --pause $(PAUSE)
+
+# Set up and run every test: rules, services, API, sockets over real Daphne, Chromium, Redis/PostgreSQL.
+test: $(VENV)/.dev
+	$(PY) -m pytest --create-db
+
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -m "not browser and not scaleout and not slow"
+
+soak: $(VENV)/.dev
+	$(PY) -m tests.soak
+
+bench: $(VENV)/.dev
+	$(PY) bench/fanout.py
+
+migrations-check: $(VENV)/.dev
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 tests/artifacts staticfiles

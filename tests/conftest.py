@@ -1,0 +1,60 @@
+"""Shared fixtures: the demo race, users who may and may not write, a real Daphne, Chromium."""
+import json
+
+import pytest
+from django.contrib.auth.models import Permission, User
+
+from timing import demo, live, services
+from timing.models import Race
+
+
+@pytest.fixture
+def demo_race(db):
+    """The reference race, fully skated and final."""
+    return demo.load(skated=True)[0]
+
+
+@pytest.fixture
+def startlist_race(db):
+    """The reference race's start list with no times yet."""
+    return demo.load(skated=False)[0]
+
+
+def snapshot(race_id):
+    """The race as every screen would get it now (bypassing the cache: straight from the rows)."""
+    from timing.snapshot import build
+
+    return build(Race.objects.select_related("competition").get(pk=race_id))
+
+
+@pytest.fixture
+def snap():
+    return snapshot
+
+
+def record_script(race, upto_pair=None, actor=services.REPLAY):
+    """Record the demo's passings into `race` through the service layer, as a race would go."""
+    started = set()
+    for pair, lane, point, ms, invented in demo.script(demo.load_data()):
+        if upto_pair is not None and pair > upto_pair:
+            break
+        if pair not in started:
+            services.start_pair(race.id, pair, actor)
+            started.add(pair)
+        services.record_passing(race.id, pair, lane, point, ms, actor, invented=invented)
+
+
+@pytest.fixture
+def official(db):
+    user = User.objects.create_user("official", password="correct horse battery staple")
+    user.user_permissions.add(Permission.objects.get(codename="enter_times"))
+    return user
+
+
+@pytest.fixture
+def spectator_user(db):
+    return User.objects.create_user("fan", password="correct horse battery staple")
+
+
+def loads(text):
+    return json.loads(text)

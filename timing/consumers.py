@@ -1,0 +1,50 @@
+"""The spectators' and screens' socket: a snapshot on connect, then the hub's updates. Read-only."""
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from .live import hub, snapshot_frame, snapshot_text
+
+READ_ONLY = 4003  # the client sent something: this socket only listens
+NOT_FOUND = 4404
+UNSUPPORTED = 1003  # binary frames
+
+
+class RaceConsumer(AsyncWebsocketConsumer):
+    # No per-socket channel-layer channel: the process's hub is the only group member.
+    channel_layer_alias = "none: sockets are fanned out by timing.live.Hub"
+
+    async def connect(self):
+        self.race_id = self.scope["url_route"]["kwargs"]["race_id"]
+        self.ready = False
+        self.pending = []
+        await self.accept()
+        # Join before reading the snapshot so no update can fall between the two; updates that
+        # arrive meanwhile wait in `pending` and are sent after it if they are newer.
+        self.hub = await hub()
+        await self.hub.join(self.race_id, self)
+        version, text = await database_sync_to_async(snapshot_text)(self.race_id)
+        if version is None:
+            await self.close(code=NOT_FOUND)
+            return
+        self.hub.saw(self.race_id, version)
+        await self.send(text_data=snapshot_frame(text))
+        self.ready = True
+        pending, self.pending = self.pending, []
+        for v, t in pending:
+            if v is None or v > version:
+                await self.base_send({"type": "websocket.send", "text": t})
+
+    async def deliver(self, version, text):
+        if not self.ready:
+            if len(self.pending) < 100:
+                self.pending.append((version, text))
+            return
+        await self.base_send({"type": "websocket.send", "text": text})
+
+    async def receive(self, text_data=None, bytes_data=None):
+        await self.hub.leave(self.race_id, self)
+        await self.close(code=UNSUPPORTED if bytes_data is not None else READ_ONLY)
+
+    async def disconnect(self, code):
+        if hasattr(self, "hub"):
+            await self.hub.leave(self.race_id, self)

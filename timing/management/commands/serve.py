@@ -1,0 +1,38 @@
+import threading
+
+from django.core.management.base import BaseCommand
+
+from timing import server
+
+
+class Command(BaseCommand):
+    help = "Serve Oval with Daphne in this process; optionally replay a race into it live."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--replay", metavar="RACE_ID", help="Replay this recorded race live ('demo': the reference race).")
+        parser.add_argument("--from-pair", type=int, default=1)
+        parser.add_argument("--speed", type=float, default=1.0, help="Replay speed (1 = real time).")
+        parser.add_argument("--pause", type=float, default=20.0, help="Seconds between pairs at speed 1.")
+
+    def handle(self, *args, host, port, replay, speed, pause, from_pair, **options):
+        if replay == "demo":
+            from timing import demo
+
+            replay = demo.load()[0].id
+        elif replay:
+            replay = int(replay)
+
+        def ready():
+            self.stdout.write(f"Oval is serving on http://{host}:{port}/", ending="\n")
+            self.stdout.flush()
+            if replay:
+                from timing.replay import replay_race
+
+                threading.Thread(
+                    target=replay_race, args=(replay,), kwargs={"speed": speed, "pause": pause, "from_pair": from_pair, "out": self.stdout},
+                    name="replay", daemon=True,
+                ).start()
+
+        server.build(host, port, ready=ready).run()
