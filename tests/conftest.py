@@ -8,6 +8,16 @@ from timing import demo, live, services
 from timing.models import Race
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Snapshots are cached by (race id, version); test databases reuse both after a rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def demo_race(db):
     """The reference race, fully skated and final."""

@@ -120,7 +120,7 @@ def _times(start):
 
 def _open(race):
     if race.state == Race.FINAL:
-        raise Conflict(f"{race.title} is final; reopen it before changing times.", "race")
+        raise Conflict(f"{race.title} is final; reopen it before changing its results.", "race")
 
 
 def _go_live(race):
@@ -254,9 +254,11 @@ def void_passing(passing_id, reason, actor):
 
 
 def set_status(race_id, pair, lane, status, reason, actor):
-    """DNS, DNF, DQ (with a reason) or back to OK."""
+    """DNS, DNF, DQ (with a reason) or back to OK. A status moves the standings, so a final
+    race, like its times, must be reopened first."""
 
     def change(race):
+        _open(race)
         start = _start(race, pair, lane)
         if status not in STATUSES:
             raise Invalid(f"Status '{str(status)[:10]}' does not exist: use OK, DNS, DNF or DQ.", "status")
@@ -282,6 +284,7 @@ def set_status(race_id, pair, lane, status, reason, actor):
 
 def set_fall(race_id, pair, lane, fell, actor):
     def change(race):
+        _open(race)
         start = _start(race, pair, lane)
         if not isinstance(fell, bool):
             raise Invalid("'fell' must be true or false.", "fell")

@@ -38,30 +38,41 @@ NATION = re.compile(r"^[A-Z]{3}$")
 
 def read_csv(text):
     """Entries from `pair,lane,name,nation[,pb]`; every bad row is reported by its line number."""
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader, [])]
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))  # Excel's UTF-8 byte order mark
+    rows, read = [], 0  # (first line of the row, row): a quoted cell may span lines
+    try:
+        for row in reader:
+            rows.append((read + 1, row))
+            read = reader.line_num
+    except csv.Error as e:
+        raise StartListError([f"line {read + 1}: {e}"]) from e
+    header = [h.strip().lower() for h in (rows[0][1] if rows else [])]
     if header[:4] != ["pair", "lane", "name", "nation"] or header[4:] not in ([], ["pb"]):
         raise StartListError(["line 1: the header must be pair,lane,name,nation or pair,lane,name,nation,pb"])
-    entries, problems, seen = [], [], {}
-    for line, row in enumerate(reader, start=2):
+    entries, problems, seen, skaters = [], [], {}, {}
+    for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) not in (4, len(header)) or len(row) > len(header):
+        if len(row) not in (4, len(header)):
             problems.append(f"line {line}: expected {len(header)} columns, found {len(row)}")
             continue
         pair, lane, name, nation = (c.strip() for c in row[:4])
         pb = row[4].strip() if len(row) > 4 else ""
-        if not pair.isdigit() or int(pair) < 1:
-            problems.append(f"line {line}: pair '{pair}' must be a number from 1")
+        # isascii: "²" and "١" pass isdigit() but are no pair numbers.
+        if not (pair.isascii() and pair.isdigit()) or int(pair) < 1:
+            problems.append(f"line {line}: pair '{pair[:20]}' must be a number from 1")
             continue
         if lane.lower() not in LANES:
-            problems.append(f"line {line}: lane '{lane}' must be inner or outer")
+            problems.append(f"line {line}: lane '{lane[:20]}' must be inner or outer")
             continue
         if not name:
             problems.append(f"line {line}: the name is empty")
             continue
+        if len(name) > 200:
+            problems.append(f"line {line}: the name is longer than 200 characters")
+            continue
         if not NATION.match(nation.upper()):
-            problems.append(f"line {line}: nation '{nation}' must be a three-letter IOC code such as NED")
+            problems.append(f"line {line}: nation '{nation[:20]}' must be a three-letter IOC code such as NED")
             continue
         pb_ms = None
         if pb:
@@ -72,9 +83,13 @@ def read_csv(text):
                 continue
         key = (int(pair), lane.lower())
         if key in seen:
-            problems.append(f"line {line}: pair {pair} {lane} is already taken by line {seen[key]}")
+            problems.append(f"line {line}: pair {int(pair)} {lane.lower()} is already taken by line {seen[key]}")
             continue
-        seen[key] = line
+        who = (name, nation.upper())
+        if who in skaters:
+            problems.append(f"line {line}: {name} ({nation.upper()}) is already on line {skaters[who]}")
+            continue
+        seen[key], skaters[who] = line, line
         entries.append(Entry(int(pair), lane.lower(), name, nation.upper(), pb_ms))
     if problems:
         raise StartListError(problems)

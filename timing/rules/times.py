@@ -11,7 +11,9 @@ from . import RuleError
 #: No long-track distance takes longer than this; anything above it is a typing error.
 MAX_TIME_MS = 30 * 60 * 1000
 
-_TIME = re.compile(r"^(?:(?P<min>\d{1,2}):)?(?P<sec>\d{1,4})(?:[.,](?P<frac>\d{1,3}))?$")
+# ASCII digits only: \d would also accept Arabic-Indic or full-width digits that no desk types.
+_TIME = re.compile(r"^(?:(?P<min>\d{1,2}):)?(?P<sec>\d{1,4})(?:[.,](?P<frac>\d{1,3}))?$", re.ASCII)
+_TOO_PRECISE = re.compile(r"^(?:\d{1,2}:)?\d{1,4}[.,]\d{4,}$", re.ASCII)
 
 
 def parse_time(text):
@@ -25,7 +27,11 @@ def parse_time(text):
     if not raw:
         raise RuleError("The time is empty: type it as 1:12.31 or 34.25.", "time")
     if raw.startswith("-"):
-        raise RuleError(f"'{raw}' is negative: a time counts from the start and is never negative.", "time")
+        raise RuleError(f"'{raw[:40]}' is negative: a time counts from the start and is never negative.", "time")
+    if _TOO_PRECISE.match(raw):
+        raise RuleError(
+            f"'{raw[:40]}' has more than three decimals: timing stops at thousandths (1:12.310).", "time"
+        )
     m = _TIME.match(raw)
     if not m:
         raise RuleError(
@@ -48,7 +54,7 @@ def check_time_ms(ms, shown=None):
     """Refuse times no race can produce, whatever way they were entered."""
     if isinstance(ms, bool) or not isinstance(ms, int):
         raise RuleError("time_ms must be a whole number of milliseconds, such as 72310.", "time_ms")
-    label = shown if shown is not None else f"{ms} ms"
+    label = f"'{shown}'" if shown is not None else f"{ms} ms"
     if ms < 0:
         raise RuleError(f"{label} is negative: a time counts from the start and is never negative.", "time")
     if ms == 0:
