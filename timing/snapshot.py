@@ -3,7 +3,9 @@
 This is the only place that turns models into what goes over the wire, so the HTTP snapshot,
 the websocket snapshot and every update carry exactly the same shapes.
 """
-from .models import Passing, PersonalBest, Race
+from django.db.models import F
+
+from .models import Passing, PersonalBest, Race, Start
 from .rules import board as rules
 from .rules.times import format_diff, format_time
 
@@ -13,39 +15,52 @@ def epoch_ms(dt):
 
 
 def build(race):
-    """The full snapshot of `race` (a Race with its competition loaded): see docs/api.md."""
-    pairs = list(race.pairs.prefetch_related("starts__skater").order_by("number"))
-    starts = [s for p in pairs for s in p.starts.all()]
-    passings = {}
-    invented = {}
-    for p in Passing.objects.current().filter(start__pair__race=race).order_by("distance"):
-        passings.setdefault(p.start_id, []).append(p)
-        invented[p.id] = p.invented
-    bests = {
-        (b.skater_id): b for b in PersonalBest.objects.filter(distance=race.distance, skater__in=[s.skater_id for s in starts])
-    }
-    rule_starts = {}
-    for s in starts:
-        best = bests.get(s.skater_id)
-        rule_starts[s.id] = rules.Start(
-            pair=s.pair.number,
-            lane=s.lane,
-            nation=s.skater.nation,
-            status=s.status,
-            times={p.distance: p.time_ms for p in passings.get(s.id, [])},
-            pb_ms=best.pb_ms if best else None,
-            sb_ms=best.sb_ms if best else None,
-        )
-    records = [rules.Record(r.kind, r.time_ms, r.nation) for r in race.applicable_records()]
-    board = rules.compute_board(race.distance, list(rule_starts.values()), records)
+    """The full snapshot of `race` (a Race with its competition loaded): see docs/api.md.
 
-    by_lane = {(s.pair.number, s.lane): s for s in starts}
+    It runs twice in every write (the board before and after), so it reads plain rows with a
+    handful of queries instead of model instances.
+    """
+    pairs = list(race.pairs.order_by("number").values_list("number", "started_at"))
+    starts = list(
+        Start.objects.filter(pair__race=race).values(
+            "id", "lane", "status", "status_reason", "fell", "skater_id",
+            pair_number=F("pair__number"), name=F("skater__name"), nation=F("skater__nation"),
+            skater_invented=F("skater__invented"),
+        )
+    )
+    passings = {}
+    for p in (
+        Passing.objects.current().filter(start__pair__race=race).order_by("distance")
+        .values("id", "start_id", "distance", "time_ms", "invented", "source")
+    ):
+        passings.setdefault(p["start_id"], []).append(p)
+    bests = {
+        b["skater_id"]: b
+        for b in PersonalBest.objects.filter(distance=race.distance, skater__in=[s["skater_id"] for s in starts])
+        .values("skater_id", "pb_ms", "sb_ms")
+    }
+    rule_starts = []
+    for s in starts:
+        best = bests.get(s["skater_id"], {})
+        rule_starts.append(rules.Start(
+            pair=s["pair_number"],
+            lane=s["lane"],
+            nation=s["nation"],
+            status=s["status"],
+            times={p["distance"]: p["time_ms"] for p in passings.get(s["id"], [])},
+            pb_ms=best.get("pb_ms"),
+            sb_ms=best.get("sb_ms"),
+        ))
+    records = [rules.Record(r.kind, r.time_ms, r.nation) for r in race.applicable_records()]
+    board = rules.compute_board(race.distance, rule_starts, records)
+
+    by_lane = {(s["pair_number"], s["lane"]): s for s in starts}
     pair_rows = []
-    for p in pairs:
-        row = {"number": p.number, "started_at": epoch_ms(p.started_at)}
+    for number, started_at in pairs:
+        row = {"number": number, "started_at": epoch_ms(started_at)}
         for lane in rules.LANES:
-            s = by_lane.get((p.number, lane))
-            row[lane] = None if s is None else _start(s, board.splits[(p.number, lane)], passings.get(s.id, []))
+            s = by_lane.get((number, lane))
+            row[lane] = None if s is None else _start(s, board.splits[(number, lane)], passings.get(s["id"], []))
         pair_rows.append(row)
 
     winner = board.standings[0].time_ms if board.standings and board.standings[0].rank == 1 else None
@@ -55,9 +70,9 @@ def build(race):
         standings.append(
             {
                 "rank": st.rank,
-                "name": s.skater.name,
-                "nation": s.skater.nation,
-                "invented": s.skater.invented,
+                "name": s["name"],
+                "nation": s["nation"],
+                "invented": s["skater_invented"],
                 "pair": st.pair,
                 "lane": st.lane,
                 "status": st.status,
@@ -92,18 +107,18 @@ def race_summary(race):
 
 
 def _start(s, splits, stored):
-    ids = {p.distance: p for p in stored}
+    rows = {p["distance"]: p for p in stored}
     return {
-        "id": s.id,
-        "name": s.skater.name,
-        "nation": s.skater.nation,
-        "invented": s.skater.invented,
-        "status": s.status,
-        "status_reason": s.status_reason,
-        "fell": s.fell,
+        "id": s["id"],
+        "name": s["name"],
+        "nation": s["nation"],
+        "invented": s["skater_invented"],
+        "status": s["status"],
+        "status_reason": s["status_reason"],
+        "fell": s["fell"],
         "passings": [
             {
-                "id": ids[sp.distance].id,
+                "id": rows[sp.distance]["id"],
                 "distance": sp.distance,
                 "time_ms": sp.time_ms,
                 "time": format_time(sp.time_ms),
@@ -115,8 +130,8 @@ def _start(s, splits, stored):
                 "diff": format_diff(sp.diff_ms),
                 "leads": sp.leads,
                 "record": sp.record,
-                "invented": ids[sp.distance].invented,
-                "source": ids[sp.distance].source,
+                "invented": rows[sp.distance]["invented"],
+                "source": rows[sp.distance]["source"],
             }
             for sp in splits
         ],
