@@ -1,11 +1,14 @@
 """Pages. Each renders a shell; its JavaScript module fills it from the snapshot and the socket."""
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from .models import Competition, Race
 
 
 def home(request):
-    return render(request, "timing/home.html", {"competitions": Competition.objects.prefetch_related("races")})
+    races = Prefetch("races", queryset=Race.objects.order_by("id"))
+    competitions = Competition.objects.order_by("-starts_on", "name").prefetch_related(races)
+    return render(request, "timing/home.html", {"competitions": competitions})
 
 
 def competition(request, competition_id):
