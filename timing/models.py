@@ -196,3 +196,46 @@ class Change(models.Model):
         if self.actor_id:
             return self.actor.get_username()
         return self.device or self.source
+
+
+class DeviceTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class DeviceToken(models.Model):
+    """A timing device's credential. Only the token's SHA-256 is stored: a leaked database
+    cannot be replayed against the API, and a lost token is revoked, never recovered."""
+
+    name = models.CharField(max_length=100, unique=True, help_text="Shown in the audit trail as the device.")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = DeviceTokenQuerySet.as_manager()
+
+    def __str__(self):
+        return self.name + (" (revoked)" if self.revoked_at else "")
+
+    @property
+    def revoked(self):
+        return self.revoked_at is not None
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a write sent with an Idempotency-Key, replayed on a retry.
+
+    Keyed by credential too, so one device can never read another's answers by guessing keys.
+    Only successful writes are kept: a refused request changed nothing, so retrying it is safe.
+    """
+
+    credential = models.CharField(max_length=40, help_text="'device:<id>' or 'user:<id>'.")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    status = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["credential", "key"], name="one_answer_per_key")]
