@@ -363,7 +363,10 @@ document.addEventListener("keydown", (e) => {
     else if (typing) e.target.blur();
     return;
   }
-  if (typing) return;
+  // A time never holds a letter, so in a time field the letter keys stay shortcuts: an official
+  // who presses O while the inner field has focus means the outer lane, not "O" in a time.
+  const inTime = typing && e.target.dataset.role === "time";
+  if (typing && !(inTime && /^[a-z]$/i.test(e.key))) return;
   const key = e.key.toLowerCase();
   const actions = {
     s: () => startPair(false),
@@ -374,5 +377,7 @@ document.addEventListener("keydown", (e) => {
   if (actions[key]) {
     e.preventDefault();
     actions[key]();
+  } else if (inTime) {
+    e.preventDefault();
   }
 });
