@@ -71,7 +71,10 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # conn_max_age=0: under ASGI every request runs in a thread of its own, so a persistent
+    # connection is left open in a dead thread per request; two Daphnes under the benchmark ran
+    # PostgreSQL out of connections ("too many clients") within seconds. Close each at request end.
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
 else:
     DATABASES = {
         "default": {
@@ -87,15 +90,28 @@ else:
     }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_LAYERS = {
+    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    "core": "channels_redis.core.RedisChannelLayer",
+}
 if REDIS_URL:
-    # One pub/sub subscription per process, fanned out to that process's sockets by
-    # timing.live.Hub: see docs/deploy.md for the measurements behind this choice.
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
+    # One subscription per process, fanned out to that process's sockets by timing.live.Hub.
+    # Pub/sub is the default; bench/results.md has both layers measured (OVAL_REDIS_LAYER).
+    # The prefix keeps deployments (and test runs) sharing one Redis apart.
+    _layer = os.environ.get("OVAL_REDIS_LAYER", "pubsub")
+    if _layer not in REDIS_LAYERS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"OVAL_REDIS_LAYER must be one of {', '.join(REDIS_LAYERS)}, not {_layer!r}.")
+    _config = {"hosts": [REDIS_URL], "prefix": os.environ.get("OVAL_REDIS_PREFIX", "oval")}
+    if _layer == "core":
+        # Messages per channel before group_send drops silently; a hub channel gets one
+        # message per change, so this is headroom for a hub stalled by a slow database.
+        _config["capacity"] = int(os.environ.get("OVAL_REDIS_CAPACITY", "1000"))
+        # The core layer blocks 5 s in BZPOPMIN, and redis-py's default socket timeout is 5 s
+        # too: every idle hub then timed out and reconnected, and could lose a popped message.
+        _config["hosts"] = [{"address": REDIS_URL, "socket_timeout": 15}]
+    CHANNEL_LAYERS = {"default": {"BACKEND": REDIS_LAYERS[_layer], "CONFIG": _config}}
 else:
     # One process: the in-memory layer cannot cross a process boundary, so timing.live hands
     # updates to this process's hub directly and never touches it on the hot path.

@@ -3,10 +3,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .live import hub, snapshot_frame, snapshot_text
+from .wire import bound_kernel_buffer, daphne_wire, send_frame
 
-READ_ONLY = 4003  # the client sent something: this socket only listens
+# Application close codes must lie in 4000-4999 (autobahn refuses 1003 from an application).
+READ_ONLY = 4003  # the client sent text: this socket only listens
+UNSUPPORTED = 4415  # the client sent a binary frame
 NOT_FOUND = 4404
-UNSUPPORTED = 1003  # binary frames
 
 
 class RaceConsumer(AsyncWebsocketConsumer):
@@ -17,7 +19,10 @@ class RaceConsumer(AsyncWebsocketConsumer):
         self.race_id = self.scope["url_route"]["kwargs"]["race_id"]
         self.ready = False
         self.pending = []
+        self.wire = daphne_wire(self.base_send)
         await self.accept()
+        if self.wire is not None:
+            bound_kernel_buffer(self.wire)
         # Join before reading the snapshot so no update can fall between the two; updates that
         # arrive meanwhile wait in `pending` and are sent after it if they are newer.
         self.hub = await hub()
@@ -30,16 +35,21 @@ class RaceConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=snapshot_frame(text))
         self.ready = True
         pending, self.pending = self.pending, []
-        for v, t in pending:
+        for v, frame in pending:
             if v is None or v > version:
-                await self.base_send({"type": "websocket.send", "text": t})
+                await self._send_frame(frame)
 
-    async def deliver(self, version, text):
+    async def deliver(self, version, frame):
+        """A live.Frame from the hub: buffered until the snapshot is out, then sent as is."""
         if not self.ready:
             if len(self.pending) < 100:
-                self.pending.append((version, text))
+                self.pending.append((version, frame))
             return
-        await self.base_send({"type": "websocket.send", "text": text})
+        await self._send_frame(frame)
+
+    async def _send_frame(self, frame):
+        if self.wire is None or not send_frame(self.wire, frame):
+            await self.base_send({"type": "websocket.send", "text": frame.text})
 
     async def receive(self, text_data=None, bytes_data=None):
         await self.hub.leave(self.race_id, self)

@@ -152,6 +152,17 @@ async def _guarded(coro):
 # --- the per-process hub ---------------------------------------------------------------------
 
 
+class Frame:
+    """One message for many sockets: its text, and the websocket frame the consumers build from
+    it once (`wire`), so a fan-out does the encoding and framing once, not once per socket."""
+
+    __slots__ = ("text", "wire")
+
+    def __init__(self, text):
+        self.text = text
+        self.wire = None
+
+
 class Hub:
     """One per event loop (in production: one per Daphne process)."""
 
@@ -161,16 +172,31 @@ class Hub:
         self.sent = {}  # race id -> highest version fanned out here
         self.stale = {}  # race id -> version seen in the database but not yet broadcast
         self.channel = None
+        self.started = None  # the task running start(): awaited by every socket before joining
         self._lock = None
         self._tasks = []
 
     async def start(self):
         self._lock = asyncio.Lock()
-        layer = shared_layer()
-        self.channel = await layer.new_channel("hub.") if layer else None
         self._tasks = [asyncio.ensure_future(self._poll()), asyncio.ensure_future(self._heartbeat())]
+        layer = shared_layer()
         if layer:
+            await self._subscribe(layer)
             self._tasks.append(asyncio.ensure_future(self._receive(layer)))
+
+    async def _subscribe(self, layer):
+        """A fresh channel for this hub, added to the group of every race it serves. Failing is
+        allowed (Redis away): the receive loop tries again and the poll covers the gap."""
+        try:
+            channel = await asyncio.wait_for(layer.new_channel("hub."), timeout=2)
+        except Exception as e:
+            log.warning("hub could not open a channel-layer channel: %s", e)
+            return False
+        async with self._lock:
+            self.channel = channel
+            for race_id in list(self.sockets):
+                await self._group(race_id, "group_add")
+        return True
 
     async def join(self, race_id, consumer):
         async with self._lock:
@@ -194,8 +220,8 @@ class Hub:
 
     async def _group(self, race_id, op):
         layer = shared_layer()
-        if layer is None:
-            return
+        if layer is None or self.channel is None:
+            return  # no channel yet: _subscribe adds every race once it has one
         try:
             await asyncio.wait_for(getattr(layer, op)(group(race_id), self.channel), timeout=2)
         except Exception as e:  # Redis away: the poll keeps this race's screens current
@@ -203,13 +229,16 @@ class Hub:
 
     async def fanout(self, race_id, version, text):
         self.saw(race_id, version)
+        frame = Frame(text)
         for consumer in list(self.sockets.get(race_id, ())):
-            await consumer.deliver(version, text)
+            await consumer.deliver(version, frame)
 
     async def _receive(self, layer):
         delay = 0.5
         while True:
             try:
+                if self.channel is None and not await self._subscribe(layer):
+                    raise ConnectionError("no channel")
                 msg = await layer.receive(self.channel)
                 delay = 0.5
                 if msg.get("type") == "race.update":
@@ -220,9 +249,23 @@ class Hub:
                 log.warning("hub receive failed (%s); retrying in %.1fs", e, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
-                # Re-subscribe: a restarted Redis has forgotten our groups.
+                await self._rejoin(layer)
+
+    async def _rejoin(self, layer):
+        """After a failure: re-add every race with the same channel (a restarted Redis has
+        forgotten the groups; the core layer keeps what was queued for the channel meanwhile).
+        If the layer has forgotten the channel itself, drop it: the next round makes a new one."""
+        if self.channel is None:
+            return
+        async with self._lock:
+            try:
                 for race_id in list(self.sockets):
-                    await self._group(race_id, "group_add")
+                    await asyncio.wait_for(layer.group_add(group(race_id), self.channel), timeout=2)
+            except Exception as e:
+                log.warning("hub re-subscription failed (%s); opening a new channel", e)
+                for race_id in list(self.sockets):
+                    await self._group(race_id, "group_discard")
+                self.channel = None
 
     async def _poll(self):
         """Catch what a lost broadcast missed: a version the database has and no screen got."""
@@ -258,10 +301,10 @@ class Hub:
         """Keeps idle sockets alive through proxies, and gives clocks a fresh server time."""
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
-            text = dumps({"type": "heartbeat", "server_time": now_ms()})
+            frame = Frame(dumps({"type": "heartbeat", "server_time": now_ms()}))
             for members in list(self.sockets.values()):
                 for consumer in list(members):
-                    await consumer.deliver(None, text)
+                    await consumer.deliver(None, frame)
 
 
 HUBS = {}  # event loop -> Hub
@@ -275,5 +318,8 @@ async def hub():
         for old in [lp for lp in HUBS if lp.is_closed()]:
             del HUBS[old]
         found = HUBS[loop] = Hub(loop)
-        await found.start()
+        found.started = loop.create_task(found.start())
+    # Every caller waits for the start: sockets that connect while the hub is still subscribing
+    # (thousands at once after a restart) must not join a hub with no channel yet.
+    await found.started
     return found
