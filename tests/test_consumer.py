@@ -142,7 +142,7 @@ async def test_it_sends_nothing_for_a_change_rolled_back_after_the_service_call(
 
 @pytest.mark.parametrize(
     "send,code",
-    [({"text_data": "hello"}, 4003), ({"text_data": json.dumps({"type": "passing"})}, 4003), ({"bytes_data": b"\x00\x01"}, 1003)],
+    [({"text_data": "hello"}, 4003), ({"text_data": json.dumps({"type": "passing"})}, 4003), ({"bytes_data": b"\x00\x01"}, 4415)],
 )
 async def test_it_closes_a_socket_that_sends_without_disturbing_others(race_id, send, code):
     talker, listener = await connect(race_id), await connect(race_id)
