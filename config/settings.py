@@ -82,7 +82,9 @@ else:
             "NAME": os.environ.get("OVAL_SQLITE", str(BASE_DIR / "db.sqlite3")),
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of
             # failing halfway through a transaction with "database is locked".
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # WAL: readers (snapshots, the hubs' version poll) never wait for a writer, and a
+            # commit appends to the log instead of rewriting pages; durability is unchanged.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
             # A file, not shared-cache memory: the browser tests serve from another thread, and
             # shared-cache SQLite answers "table is locked" at once instead of waiting.
             "TEST": {"NAME": os.environ.get("OVAL_TEST_SQLITE", str(BASE_DIR / ".test-db.sqlite3"))},

@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -93,6 +94,10 @@ def parse_body(request, required, optional):
         raw = request.body
     except RequestDataTooBig:
         raw = None
+    except RawPostDataException:
+        # The CSRF check read a multipart body as a form stream, so it cannot be read again:
+        # it was not the JSON this API takes anyway.
+        raise ServiceError("The body is not valid JSON.", "body") from None
     if raw is None or len(raw) > MAX_BODY:
         raise ServiceError(f"The body is too large: a write is under {MAX_BODY} bytes.", "body")
     if not raw.strip():
@@ -100,7 +105,7 @@ def parse_body(request, required, optional):
     else:
         try:
             data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # "[[[[...": 4 KiB nest deeper than Python recurses
             raise ServiceError("The body is not valid JSON.", "body") from None
     if not isinstance(data, dict):
         raise ServiceError("The body must be a JSON object, such as {\"pair\": 15}.", "body")

@@ -1,0 +1,192 @@
+"""Real Oval processes for the fault, abuse and soak tests: a scratch database, `manage.py serve`
+on a port of our own, plain HTTP to it. Nothing here imports the app: every call crosses a
+process boundary, as a device, an official's browser or a crash would.
+"""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+START_WAIT = 30  # seconds for a server to listen: a hang guard, not a speed claim
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env(**extra):
+    """The environment of a production-like process (DEBUG off), minus what tests set for themselves."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL", "OVAL_SQLITE")}
+    # Plain-HTTP sessions on loopback: the browser-less clients here would not send Secure cookies.
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0", "LOG_LEVEL": "WARNING",
+                "SECURE_COOKIES": "0", "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+def manage(env, *args, timeout=120):
+    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+class World:
+    """A migrated database holding the demo's start list (no times) and one device token."""
+
+    def __init__(self, env, race_id, token):
+        self.env = env
+        self.race = race_id
+        self.token = token
+
+    def add_official(self, username, password="correct horse battery staple"):
+        manage(self.env, "shell", "-c", (
+            "from django.contrib.auth.models import Permission, User; "
+            f"u = User.objects.create_user({username!r}, password={password!r}); "
+            "u.user_permissions.add(Permission.objects.get(codename='enter_times'))"
+        ))
+        return username, password
+
+
+def prepare(env):
+    manage(env, "migrate", "--noinput", "-v0")
+    loaded = manage(env, "loaddemo", "--unskated")
+    race_id = int(re.search(r"race (\d+)", loaded).group(1))
+    return World(env, race_id, manage(env, "devicetoken", "timer").strip())
+
+
+def sqlite_world(path):
+    """A fresh SQLite file: the embedded setup a single-process Oval runs on."""
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    return prepare(base_env(OVAL_SQLITE=str(path)))
+
+
+class Server:
+    """`manage.py serve` (Daphne in-process, timing/server.py) as a child process of the test."""
+
+    def __init__(self, env, port=None, log=None):
+        self.env = env
+        self.port = port or free_port()
+        self.log = Path(log) if log else None
+        self.proc = None
+
+    def start(self):
+        out = open(self.log, "a") if self.log else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            [PYTHON, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT if self.log else subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + START_WAIT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.proc.returncode}:\n{self.log_text()}")
+            try:
+                if request("GET", self.url("/api/races/"), timeout=2).status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"the server did not answer within {START_WAIT} s:\n{self.log_text()}")
+
+    def log_text(self):
+        return self.log.read_text() if self.log and self.log.exists() else ""
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def ws_url(self, path):
+        return f"ws://127.0.0.1:{self.port}{path}"
+
+    @property
+    def origin(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self):
+        """SIGKILL: no shutdown handler, no flush, no goodbye to the sockets; as a power cut to the process."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self):
+        if self.alive():
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+    def rss_kib(self):
+        """Resident memory of the server process (VmRSS), KiB."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def snapshot(self, race_id):
+        answer = request("GET", self.url(f"/api/races/{race_id}/"))
+        assert answer.status == 200, answer
+        return answer.data
+
+
+class Answer:
+    def __init__(self, status, data, headers, elapsed):
+        self.status = status
+        self.data = data
+        self.headers = headers
+        self.elapsed = elapsed
+
+    def __repr__(self):
+        return f"<{self.status} {self.data!r}>"
+
+
+def request(method, url, body=None, headers=None, timeout=10, opener=None):
+    """One HTTP request; an Answer for any status (4xx/5xx included). Network errors raise OSError."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
+    began = time.monotonic()
+    try:
+        with (opener.open if opener else urllib.request.urlopen)(req, timeout=timeout) as r:
+            raw, status, got = r.read(), r.status, dict(r.headers)
+    except urllib.error.HTTPError as e:
+        raw, status, got = e.read(), e.code, dict(e.headers)
+    try:
+        parsed = json.loads(raw) if raw else None
+    except ValueError:
+        parsed = raw.decode(errors="replace")
+    return Answer(status, parsed, got, time.monotonic() - began)
+
+
+def device_post(server, path, body, token, key=None, timeout=10):
+    headers = {"Authorization": f"Bearer {token}"}
+    if key:
+        headers["Idempotency-Key"] = key
+    return request("POST", server.url(path), body, headers, timeout=timeout)
+
+
+def current_passings(snap):
+    """{(pair, lane, distance): time_ms} of every time on the board."""
+    out = {}
+    for pair in snap["pairs"]:
+        for lane in ("inner", "outer"):
+            start = pair[lane]
+            for p in (start or {}).get("passings", []):
+                out[(pair["number"], lane, p["distance"])] = p["time_ms"]
+    return out
