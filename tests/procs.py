@@ -5,6 +5,7 @@ process boundary, as a device, an official's browser or a crash would.
 import json
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -12,11 +13,49 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 START_WAIT = 30  # seconds for a server to listen: a hang guard, not a speed claim
+
+
+POSTGRES = ("127.0.0.1", 5432)
+
+
+def reachable(address):
+    try:
+        socket.create_connection(address, timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def scratch_postgres(prefix):
+    """A fresh PostgreSQL database of this test's own, dropped afterwards: yields (its URL, its name).
+    Skips with the reason when no server takes a trust connection as postgres or root."""
+    import psycopg
+    import pytest
+
+    admin, last = None, None
+    for user in ("postgres", "root"):
+        try:
+            admin = psycopg.connect(host=POSTGRES[0], port=POSTGRES[1], user=user, dbname="test",
+                                    autocommit=True, connect_timeout=5)
+            break
+        except psycopg.OperationalError as e:
+            last = e
+    if admin is None:
+        pytest.skip(f"cannot connect to PostgreSQL database 'test' as postgres or root: {last}")
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://{user}@{POSTGRES[0]}:{POSTGRES[1]}/{name}", name
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def free_port():

@@ -8,36 +8,27 @@ DATABASE_URL and REDIS_URL, a spectator over a real websocket.
 """
 import asyncio
 import json
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 
 import pytest
 
-from tests.procs import Server, base_env, current_passings, device_post, free_port, prepare
+from tests.procs import (
+    POSTGRES, Server, base_env, current_passings, device_post, free_port, prepare, reachable, scratch_postgres,
+)
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.slow]
 
 REDIS_SERVER = shutil.which("redis-server")
-POSTGRES = ("127.0.0.1", 5432)
 ANSWER_S = 5  # a write must answer within this, Redis or not: "never a hang"
 CATCH_UP_S = 10  # the poll runs every second; this is a hang guard, not a speed claim
 
 
-def _reachable(address):
-    try:
-        socket.create_connection(address, timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
 if REDIS_SERVER is None:
     pytest.skip("needs the redis-server binary to run a Redis of its own", allow_module_level=True)
-if not _reachable(POSTGRES):
+if not reachable(POSTGRES):
     pytest.skip("needs PostgreSQL on 127.0.0.1:5432", allow_module_level=True)
 
 psycopg = pytest.importorskip("psycopg")
@@ -55,7 +46,7 @@ class Redis:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
-        while not _reachable(("127.0.0.1", self.port)):
+        while not reachable(("127.0.0.1", self.port)):
             assert self.proc.poll() is None and time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.05)
         return self
@@ -70,37 +61,22 @@ class Redis:
             self.proc.wait(10)
 
 
-def _admin():
-    last = None
-    for user in ("postgres", "root"):
-        try:
-            return psycopg.connect(host=POSTGRES[0], port=POSTGRES[1], user=user, dbname="test", autocommit=True,
-                                   connect_timeout=5), user
-        except psycopg.OperationalError as e:
-            last = e
-    pytest.skip(f"cannot connect to PostgreSQL database 'test' as postgres or root: {last}")
-
-
 @pytest.fixture
 def scaled(tmp_path):
     """(server, redis, world): one Daphne on a fresh PostgreSQL database and a Redis of our own."""
-    admin, user = _admin()
-    name = f"oval_faults_{secrets.token_hex(4)}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    redis = Redis(free_port()).start()
-    server = None
-    try:
-        env = base_env(DATABASE_URL=f"postgres://{user}@{POSTGRES[0]}:{POSTGRES[1]}/{name}",
-                       REDIS_URL=f"redis://127.0.0.1:{redis.port}/0", OVAL_REDIS_PREFIX=f"{name}:")
-        world = prepare(env)
-        server = Server(env, log=tmp_path / "serve.log").start()
-        yield server, redis, world
-    finally:
-        if server:
-            server.stop()
-        redis.stop()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with scratch_postgres("oval_faults") as (database_url, name):
+        redis = Redis(free_port()).start()
+        server = None
+        try:
+            env = base_env(DATABASE_URL=database_url, REDIS_URL=f"redis://127.0.0.1:{redis.port}/0",
+                           OVAL_REDIS_PREFIX=f"{name}:")
+            world = prepare(env)
+            server = Server(env, log=tmp_path / "serve.log").start()
+            yield server, redis, world
+        finally:
+            if server:
+                server.stop()
+            redis.stop()
 
 
 async def post(server, world, pair, lane, point, ms):

@@ -8,10 +8,7 @@ layers. Everything here is a real process over a real socket: nothing of ours is
 import asyncio
 import itertools
 import json
-import os
 import re
-import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -20,31 +17,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.procs import POSTGRES, base_env, manage, prepare, reachable, scratch_postgres
+
 pytestmark = pytest.mark.scaleout
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 DAPHNE = str(Path(sys.executable).with_name("daphne"))
 REDIS = ("127.0.0.1", 6379)
-POSTGRES = ("127.0.0.1", 5432)
 WAIT = 20  # seconds before a missing message fails the test (a hang guard, not a speed claim)
 
 
-def _reachable(address):
-    try:
-        socket.create_connection(address, timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
 for _name, _address in (("Redis", REDIS), ("PostgreSQL", POSTGRES)):
-    if not _reachable(_address):
+    if not reachable(_address):
         pytest.skip(f"scale-out tests need {_name} on {_address[0]}:{_address[1]}, which is not reachable",
                     allow_module_level=True)
 
 websockets = pytest.importorskip("websockets.asyncio.client")
-psycopg = pytest.importorskip("psycopg")
 
 # The demo's passings, in race order: each test takes the next one so they never conflict.
 _script = None
@@ -61,51 +49,17 @@ def next_passing():
     return pair, lane, point, ms
 
 
-def _admin_connection():
-    last = None
-    for user in ("postgres", "root"):
-        for dbname in ("postgres", "test"):
-            try:
-                return psycopg.connect(host=POSTGRES[0], port=POSTGRES[1], user=user, dbname=dbname,
-                                       autocommit=True, connect_timeout=5), user
-            except psycopg.OperationalError as e:
-                last = e
-    pytest.skip(f"cannot connect to PostgreSQL as postgres or root: {last}")
-
-
-def manage(env, *args):
-    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """A fresh PostgreSQL database with the demo start list and a device token, and a Redis
     prefix of this run's own; the database is dropped at the end."""
-    admin, user = _admin_connection()
-    name = f"oval_scaleout_{secrets.token_hex(4)}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": f"postgres://{user}@{POSTGRES[0]}:{POSTGRES[1]}/{name}",
-            "REDIS_URL": f"redis://{REDIS[0]}:{REDIS[1]}/0",
-            "OVAL_REDIS_PREFIX": f"{name}:",
-            "DEBUG": "0",
-            "LOG_LEVEL": "WARNING",
-        }
-        manage(env, "migrate", "--noinput", "-v0")
-        loaded = manage(env, "loaddemo", "--unskated")
-        race_id = int(re.search(r"race (\d+)", loaded).group(1))
-        token = manage(env, "devicetoken", "scaleout-test").strip()
-        yield {"env": env, "race": race_id, "token": token, "logs": tmp_path_factory.mktemp("daphne")}
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-        forget_redis_keys(f"{name}:*")
+    with scratch_postgres("oval_scaleout") as (database_url, name):
+        try:
+            env = base_env(DATABASE_URL=database_url, REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/0",
+                           OVAL_REDIS_PREFIX=f"{name}:")
+            yield prepare(env), tmp_path_factory.mktemp("daphne")
+        finally:
+            forget_redis_keys(f"{name}:*")
 
 
 def forget_redis_keys(pattern):
@@ -161,11 +115,12 @@ class Daphne:
 def daphnes(request, world):
     """Two Daphne processes on one channels-redis layer (both layers are supported settings)."""
     # INFO: Daphne logs the port the kernel picked ("Listening on TCP address ...").
-    env = {**world["env"], "OVAL_REDIS_LAYER": request.param, "LOG_LEVEL": "INFO"}
+    prepared, logs = world
+    env = {**prepared.env, "OVAL_REDIS_LAYER": request.param, "LOG_LEVEL": "INFO"}
     servers = []
     try:
         for i in range(2):
-            servers.append(Daphne(env, world["logs"] / f"{request.param}-{i}.log"))
+            servers.append(Daphne(env, logs / f"{request.param}-{i}.log"))
         yield [s.wait_listening() for s in servers]
     finally:
         for s in servers:
@@ -216,13 +171,13 @@ async def assert_both_get_update(sockets, version, servers, race_id):
 
 
 async def test_a_passing_posted_to_one_process_reaches_spectators_of_both(daphnes, world):
-    race_id = world["race"]
+    race_id = world[0].race
     pair, lane, point, ms = next_passing()
     async with spectator(daphnes[0], race_id) as first, spectator(daphnes[1], race_id) as second:
         version = await both_snapshots([first, second])
         status, _ = await asyncio.to_thread(
             http, "POST", daphnes[0].url(f"/api/races/{race_id}/passings"),
-            {"pair": pair, "lane": lane, "distance": point, "time_ms": ms}, world["token"],
+            {"pair": pair, "lane": lane, "distance": point, "time_ms": ms}, world[0].token,
         )
         assert status == 201
         update = await assert_both_get_update([first, second], version, daphnes, race_id)
@@ -231,7 +186,7 @@ async def test_a_passing_posted_to_one_process_reaches_spectators_of_both(daphne
 
 async def test_a_writer_process_without_sockets_reaches_spectators_of_both(daphnes, world):
     """The Lynx listener and `manage.py` commands write from processes that serve no sockets."""
-    race_id = world["race"]
+    race_id = world[0].race
     pair, lane, point, ms = next_passing()
     code = (
         "from timing import services; "

@@ -10,7 +10,6 @@ that was lost (a writer in another process with no shared layer, Redis down, a f
 import asyncio
 import json
 import logging
-import threading
 import time
 from collections import defaultdict
 

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import live, snapshot
-from .models import Change, Pair, Passing, Race, Source, Start
+from .models import Change, Passing, Race, Source
 from .rules import RuleConflict, RuleError
 from .rules.board import DNF, DNS, DQ, LANES, OK, STATUSES
 from .rules.points import check_order, check_point, check_plausible
