@@ -9,23 +9,33 @@ from django.utils import timezone
 
 from . import services
 from .models import Passing, Race, Start
+from .startlists import clone_race
 
 
 def recorded_script(race):
-    """(pair, ms, lane, point) of every current passing, in the order they happened."""
+    """(pair, ms, lane, point, invented) of every current passing, in the order they happened."""
     rows = Passing.objects.current().filter(start__pair__race=race).values_list(
         "start__pair__number", "time_ms", "start__lane", "distance", "invented"
     )
     return sorted(rows)
 
 
-def replay_race(source_id, speed=1.0, pause=20.0, from_pair=1, out=None, sleep=time.sleep):
-    source = Race.objects.select_related("competition").get(pk=source_id)
-    from .startlists import clone_race
+def replay_race(source_id, speed=1.0, pause=20.0, from_pair=1, out=None, base="", sleep=time.sleep,
+                clock=time.monotonic):
+    """Run `source_id`'s recorded race again, live, on a fresh copy; returns the copy.
 
+    Each pair starts `pause` seconds after the previous one finished and its passings come at
+    their recorded times from the start, both divided by `speed`.
+    """
+    source = Race.objects.select_related("competition").get(pk=source_id)
     race = clone_race(source, f"{source.title} (live replay)")
     say = (lambda msg: (out.write(msg), out.flush())) if out else (lambda msg: None)
-    say(f"Replaying {source.title} as race {race.id}: board /races/{race.id}/board/, spectators /races/{race.id}/")
+    say(
+        f"Replaying {source.title} live as race {race.id}:\n"
+        f"  stadium board  {base}/races/{race.id}/board/\n"
+        f"  spectators     {base}/races/{race.id}/\n"
+        f"  officials      {base}/officials/races/{race.id}/"
+    )
     script = recorded_script(source)
     statuses = {
         (s.pair.number, s.lane): s
@@ -35,17 +45,15 @@ def replay_race(source_id, speed=1.0, pause=20.0, from_pair=1, out=None, sleep=t
     for n, number in enumerate(p for p in pairs if p >= from_pair):
         if n:
             sleep(pause / speed)
-        else:
-            services.set_current_pair(race.id, number, services.REPLAY) if number != race.current_pair else None
         for (p, lane), s in statuses.items():
             if p == number and s.status == "DNS":
                 services.set_status(race.id, p, lane, "DNS", s.status_reason, services.REPLAY)
         services.start_pair(race.id, number, services.REPLAY)
-        started = time.monotonic()
+        started = clock()
         for pair, ms, lane, point, invented in script:
             if pair != number:
                 continue
-            delay = started + ms / 1000 / speed - time.monotonic()
+            delay = started + ms / 1000 / speed - clock()
             if delay > 0:
                 sleep(delay)
             services.record_passing(race.id, pair, lane, point, ms, services.REPLAY, invented=invented)

@@ -31,7 +31,8 @@ class Command(BaseCommand):
                 from timing.replay import replay_race
 
                 threading.Thread(
-                    target=replay_race, args=(replay,), kwargs={"speed": speed, "pause": pause, "from_pair": from_pair, "out": self.stdout},
+                    target=replay_race, args=(replay,), kwargs={"speed": speed, "pause": pause, "from_pair": from_pair, "out": self.stdout,
+                            "base": f"http://{host}:{port}"},
                     name="replay", daemon=True,
                 ).start()
 
