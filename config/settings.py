@@ -74,7 +74,13 @@ if os.environ.get("DATABASE_URL"):
     # conn_max_age=0: under ASGI every request runs in a thread of its own, so a persistent
     # connection is left open in a dead thread per request; two Daphnes under the benchmark ran
     # PostgreSQL out of connections ("too many clients") within seconds. Close each at request end.
+    # A psycopg pool per process hands each request a warm connection: a device's POST took
+    # 32 ms median opening its own and 19 ms from the pool (bench/results.md). Size it so that
+    # processes x OVAL_PG_POOL_MAX stays under PostgreSQL's max_connections.
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2, "max_size": int(os.environ.get("OVAL_PG_POOL_MAX", "20")), "timeout": 10,
+    }
 else:
     DATABASES = {
         "default": {
