@@ -32,6 +32,10 @@ class ServiceError(Exception):
         self.field = field
 
 
+class Invalid(ServiceError):
+    status = 400
+
+
 class NotFound(ServiceError):
     status = 404
 
@@ -68,10 +72,6 @@ def _rules(call, *args):
         raise Conflict(e.message, e.field) from e
     except RuleError as e:
         raise Invalid(e.message, e.field) from e
-
-
-class Invalid(ServiceError):
-    status = 400
 
 
 def _write(race_id, action, actor, change):
