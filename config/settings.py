@@ -5,6 +5,7 @@ channel layer. DATABASE_URL and REDIS_URL switch to the scale-out setup (docs/de
 DEBUG is off unless OVAL_DEBUG/DEBUG says otherwise; `make run` turns it on for the local demo.
 """
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -21,9 +22,14 @@ def envlist(name, default):
 
 
 DEBUG = envbool("DEBUG")
-# Local runs and tests only use the fallback: production sets SECRET_KEY (docs/deploy.md), and
-# `check --deploy` flags the fallback as insecure.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-oval-local-only"
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Without SECRET_KEY: a fixed key on a developer's machine (DEBUG, `make run`), so logins survive
+# a restart; anywhere else a random key for this process only, so that no key written in this
+# repository can ever sign a production session. Sessions then end with the process and are not
+# shared between processes: the check oval.W001 says so until SECRET_KEY is set (docs/deploy.md).
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
+if not SECRET_KEY:
+    SECRET_KEY = "django-insecure-oval-local-only" if DEBUG else secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")

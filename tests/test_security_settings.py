@@ -30,11 +30,19 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_check_deploy_flags_the_development_fallback_key():
+def test_without_a_secret_key_production_never_uses_a_key_from_the_repository():
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stdout + result.stderr
+    assert "oval.W001" in result.stdout + result.stderr
+    probe = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
+    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    keys = {
+        subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                       env={**base, "DJANGO_SETTINGS_MODULE": "config.settings"}).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(keys) == 2 and not any("insecure" in k for k in keys) and all(len(k) >= 50 for k in keys)
 
 
 def test_debug_is_off_and_cookies_are_secure_without_configuration():
