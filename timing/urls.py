@@ -1,26 +1,24 @@
 from django.urls import path
 
-from . import api, views
+from . import api, api_write, officials, views
 
 urlpatterns = [
+    # Pages: screens for everyone.
     path("", views.home, name="home"),
     path("competitions/<int:competition_id>/", views.competition, name="competition"),
     path("races/<int:race_id>/", views.spectator, name="spectator"),
     path("races/<int:race_id>/board/", views.board, name="board"),
+    # Reading: public JSON.
     path("api/races/", api.race_list, name="api-races"),
     path("api/races/<int:race_id>/", api.race_snapshot, name="api-race"),
-]
-
-# The write path: officials' console, login, and the JSON write API for officials and devices.
-from . import api_write, officials  # noqa: E402
-
-urlpatterns += [
+    # Officials: login and the console (timing/officials.py).
     path("login/", officials.LoginView.as_view(), name="login"),
     path("logout/", officials.LogoutView.as_view(), name="logout"),
     path("officials/", officials.races, name="officials"),
     path("officials/races/<int:race_id>/", officials.console, name="console"),
     path("officials/races/<int:race_id>/audit/", officials.audit, name="audit"),
     path("officials/races/<int:race_id>/audit.json", officials.audit_json, name="audit-json"),
+    # Writing: officials and devices, JSON (timing/api_write.py).
     path("api/races/<int:race_id>/passings", api_write.passings, name="api-passings"),
     path("api/races/<int:race_id>/pairs/<int:pair>/start", api_write.start, name="api-start"),
     path("api/races/<int:race_id>/status", api_write.status, name="api-status"),
