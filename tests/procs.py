@@ -58,6 +58,17 @@ def scratch_postgres(prefix):
         admin.close()
 
 
+def stop(proc):
+    """Ask a child process to end; kill it if it has not within ten seconds."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -164,13 +175,7 @@ class Server:
         self.proc.wait(10)
 
     def stop(self):
-        if self.alive():
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop(self.proc)
 
     def rss_kib(self):
         """Resident memory of the server process (VmRSS), KiB."""

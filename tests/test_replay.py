@@ -7,7 +7,7 @@ import time
 import pytest
 from websockets.sync.client import connect
 
-from tests.procs import PYTHON, ROOT, base_env, free_port, manage
+from tests.procs import PYTHON, ROOT, base_env, free_port, manage, stop
 from timing.models import Change, Race
 from timing.replay import replay_race
 
@@ -79,5 +79,4 @@ def test_serve_replays_the_demo_live_to_a_spectator(tmp_path):
                         leerdam = finish[0]
         assert leerdam and (leerdam["time"], leerdam["leads"], leerdam["record"]) == ("1:12.31", True, "OR")
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.procs import POSTGRES, base_env, manage, prepare, reachable, scratch_postgres
+from tests.procs import POSTGRES, base_env, manage, prepare, reachable, scratch_postgres, stop
 
 pytestmark = pytest.mark.scaleout
 
@@ -99,13 +99,7 @@ class Daphne:
         raise AssertionError(f"daphne did not listen within {WAIT} s:\n{self.log.read_text()}")
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop(self.proc)
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"

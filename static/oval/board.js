@@ -4,8 +4,8 @@
  */
 import { follow } from "./live.js";
 import {
-  ARMBANDS, LANES, LANE_NAMES, diffText, everyTenth, fill, finishOf, h, invented, minus, pairByNumber,
-  recordBadge, showStatus, statusBadges, timeCell, updateClocks,
+  ARMBANDS, LANES, LANE_NAMES, diffText, everyTenth, fill, finishOf, h, invented, pairByNumber,
+  recordBadge, showStatus, standingRow, statusBadges, timeCell, updateClocks,
 } from "./show.js";
 
 const root = document.getElementById("board");
@@ -75,18 +75,11 @@ function renderLane(el, race, pair, lane) {
   fill(el, [armband, who, timing, laneSplits(race, start)]);
 }
 
-function standingRow(s, mine) {
-  const row = h("li", mine ? "standing mine" : "standing", [
-    h("span", "rank", s.rank ?? ""),
-    h("span", "name", [mine ? h("span", "mine-mark", "▶") : null, s.name, invented(s.invented)]),
-    h("span", "nation", s.nation),
-    h("span", "time", s.time || s.status),
-    h("span", "behind", minus(s.behind)),
-    h("span", "record", s.record || ""),
-  ]);
-  row.dataset.pair = s.pair;
-  row.dataset.lane = s.lane;
-  return row;
+function boardStanding(s, mine) {
+  return standingRow(s, {
+    row: "li", cell: "span", className: mine ? "standing mine" : "standing", rank: s.rank ?? "",
+    mark: mine ? h("span", "mine-mark", "▶") : null,
+  });
 }
 
 /* The top places, plus the pair on the ice (or just finished) wherever it ranks. */
@@ -109,7 +102,7 @@ function render(state) {
   for (const lane of LANES) renderLane(document.getElementById(`lane-${lane}`), race, pair, lane);
   fill(
     document.getElementById("standings"),
-    shortStandings(state.standings, race.current_pair).map((s) => standingRow(s, s.pair === race.current_pair)),
+    shortStandings(state.standings, race.current_pair).map((s) => boardStanding(s, s.pair === race.current_pair)),
   );
   tick();
 }

@@ -22,6 +22,24 @@ export function h(tag, className, content) {
   return el;
 }
 
+/*
+ * One standings row, as the board's list (li/span) and the spectator's table (tr/td) both show
+ * it: rank, name with any demo mark, nation, time or status, gap to the winner, record.
+ */
+export function standingRow(s, { row, cell, className, rank, mark = null }) {
+  const el = h(row, className, [
+    h(cell, "rank", rank),
+    h(cell, "name", [mark, s.name, invented(s.invented)]),
+    h(cell, "nation", s.nation),
+    h(cell, "time", s.time || s.status),
+    h(cell, "behind", minus(s.behind)),
+    h(cell, "record", s.record || ""),
+  ]);
+  el.dataset.pair = s.pair;
+  el.dataset.lane = s.lane;
+  return el;
+}
+
 /* Replace everything inside `el` in one go. */
 export function fill(el, children) {
   el.replaceChildren(...children.filter(Boolean));

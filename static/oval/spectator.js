@@ -4,8 +4,8 @@
  */
 import { follow } from "./live.js";
 import {
-  ARMBANDS, LANES, LANE_NAMES, diffText, everyTenth, fill, finishOf, h, invented, minus, pairByNumber,
-  recordBadge, showStatus, statusBadges, timeCell, updateClocks,
+  ARMBANDS, LANES, LANE_NAMES, diffText, everyTenth, fill, finishOf, h, invented, pairByNumber,
+  recordBadge, showStatus, standingRow, statusBadges, timeCell, updateClocks,
 } from "./show.js";
 
 const root = document.getElementById("spectator");
@@ -60,19 +60,10 @@ function renderNow(state) {
 function renderStandings(state) {
   fill(
     document.getElementById("standings"),
-    state.standings.map((s) => {
-      const row = h("tr", s.pair === state.race.current_pair ? "mine" : "", [
-        h("td", "rank", s.rank ? `${s.rank}.` : ""),
-        h("td", "name", [s.name, invented(s.invented)]),
-        h("td", "nation", s.nation),
-        h("td", "time", s.time || s.status),
-        h("td", "behind", minus(s.behind)),
-        h("td", "record", s.record || ""),
-      ]);
-      row.dataset.pair = s.pair;
-      row.dataset.lane = s.lane;
-      return row;
-    }),
+    state.standings.map((s) => standingRow(s, {
+      row: "tr", cell: "td", className: s.pair === state.race.current_pair ? "mine" : "",
+      rank: s.rank ? `${s.rank}.` : "",
+    })),
   );
 }
 
