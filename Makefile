@@ -18,12 +18,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.run
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Set everything up and serve the live demo: the Milano 2026 women's 1000 m replayed live.
+# Set everything up and serve the live demo: the Milano 2026 women's 1000 m replayed live, and an
+# invented allround championship whose 5000 m is skated live (its classification moves each pair).
 run: $(VENV)/.run
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 $(PY) manage.py loaddemo
+	DEBUG=1 $(PY) manage.py loaddemo --championship
 	DEBUG=1 $(PY) manage.py demoofficial
-	DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT) --replay demo --speed $(SPEED) --pause $(PAUSE)
+	DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT) --replay demo --championship --speed $(SPEED) --pause $(PAUSE)
 
 # Set up and run every test: rules, services, API, sockets over real Daphne, Chromium, Redis/PostgreSQL.
 test: $(VENV)/.dev

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "timing.middleware.content_security_policy",
+    "timing.middleware.DatabaseUnavailable",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,9 +84,18 @@ if os.environ.get("DATABASE_URL"):
     # A psycopg pool per process hands each request a warm connection: a device's POST took
     # 32 ms median opening its own and 19 ms from the pool (bench/results.md). Size it so that
     # processes x OVAL_PG_POOL_MAX stays under PostgreSQL's max_connections.
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+    # Health checks: after PostgreSQL restarts, every pooled connection is dead; Django then has the
+    # pool check one before handing it out (an empty query, well under a millisecond), sparing a
+    # request a 503 per dead connection (docs/reliability.md, the database outage).
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0,
+                                                  conn_health_checks=True)}
+    # When PostgreSQL is away (a restart, a failover): a request waits at most `timeout` for a
+    # connection, then the API answers 503 + Retry-After; and the pool gives up reconnecting on its
+    # own after `reconnect_timeout`, so that the next request tries at once instead of after the
+    # pool's doubling back-off (1, 2, 4 … 32 s): once the database is back, the next write gets in.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 2, "max_size": int(os.environ.get("OVAL_PG_POOL_MAX", "20")), "timeout": 10,
+        "min_size": 2, "max_size": int(os.environ.get("OVAL_PG_POOL_MAX", "20")),
+        "timeout": float(os.environ.get("OVAL_PG_POOL_TIMEOUT", "3")), "reconnect_timeout": 2,
     }
 else:
     DATABASES = {
@@ -103,13 +113,16 @@ else:
         }
     }
 
+# Where `manage.py lynxlisten` keeps its journal of every packet received (timing/devices/journal.py).
+OVAL_JOURNAL_DIR = os.environ.get("OVAL_JOURNAL_DIR", str(BASE_DIR / "var" / "lynx"))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_LAYERS = {
     "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
     "core": "channels_redis.core.RedisChannelLayer",
 }
 if REDIS_URL:
-    # One subscription per process, fanned out to that process's sockets by timing.live.Hub.
+    # One subscription per process, fanned out to that process's sockets by timing.hub.Hub.
     # Pub/sub is the default; bench/results.md has both layers measured (OVAL_REDIS_LAYER).
     # The prefix keeps deployments (and test runs) sharing one Redis apart.
     _layer = os.environ.get("OVAL_REDIS_LAYER", "pubsub")
@@ -131,7 +144,19 @@ else:
     # updates to this process's hub directly and never touches it on the hot path.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Two caches, for two kinds of data. "default" holds the snapshots (timing/snapshot.py): immutable per
+# race version, rebuilt cheaply, read on every page load and socket connect, so each process keeps
+# its own in memory (no network round trip). "brakes" holds the counters that slow an attacker
+# (timing/brakes.py): with several processes they must be shared, or N processes make each brake
+# N times looser, so with REDIS_URL they live in Redis under this deployment's prefix.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "snapshots"},
+    "brakes": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+         "KEY_PREFIX": os.environ.get("OVAL_REDIS_PREFIX", "oval") + ":brakes"}
+        if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "brakes"}
+    ),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -178,5 +203,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # fpdf2's font subsetting reports every table it touches at INFO, for every PDF.
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from timing.devices import tokens
-from timing.models import Change, IdempotencyKey, Passing, Race
+from timing.models import Change, Crossing, HeldSplit, IdempotencyKey, Passing, Race
 
 #: caller name -> the status a write gets before its body is even looked at (None: allowed)
 REFUSED = {"official": None, "device": None, "revoked": 403, "anonymous": 401, "spectator": 403}
@@ -29,6 +29,9 @@ class Caller:
         data = raw if raw is not None else json.dumps(body if body is not None else {})
         extra = {**self.headers, **(headers or {})}
         return self.client.post(url, data=data, content_type="application/json", headers=extra, **kwargs)
+
+    def put(self, url, raw, content_type, headers=None):
+        return self.client.put(url, data=raw, content_type=content_type, headers={**self.headers, **(headers or {})})
 
     def get(self, url, **kwargs):
         return self.client.get(url, headers=self.headers, **kwargs)
@@ -79,7 +82,9 @@ def state_of(race_id):
         Race.objects.get(pk=race_id).version,
         Change.objects.count(),
         list(Passing.objects.order_by("id").values()),
+        list(Crossing.objects.order_by("id").values()),
         IdempotencyKey.objects.count(),
+        list(HeldSplit.objects.order_by("id").values()),
     )
 
 
@@ -88,7 +93,7 @@ def _unchanged(race_id):
     before = state_of(race_id)
     yield
     after = state_of(race_id)
-    assert after[1:] == before[1:], "a refused write changed the version, the audit trail, a passing or the keys"
+    assert after[1:] == before[1:], "a refused write changed the version, the audit trail, a passing, the keys or a held split"
     assert after[0] == before[0], "a refused write changed the snapshot"
 
 

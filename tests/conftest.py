@@ -4,18 +4,23 @@ import json
 import pytest
 from django.contrib.auth.models import Permission, User
 
-from timing import demo, live, services
+from timing import demo, services
 from timing.models import Race
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Snapshots are cached by (race id, version); test databases reuse both after a rollback."""
-    from django.core.cache import cache
+    """Snapshots are cached by (race id, version); test databases reuse both after a rollback.
+    The brakes (login counts) start from zero in every test."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
 
-    cache.clear()
+    local = [caches[alias] for alias in ("default", "brakes") if isinstance(caches[alias], LocMemCache)]
+    for cache in local:  # never a Redis one: clear() would flush a database others share
+        cache.clear()
     yield
-    cache.clear()
+    for cache in local:
+        cache.clear()
 
 
 @pytest.fixture

@@ -128,8 +128,9 @@ def sqlite_world(path):
 class Server:
     """`manage.py serve` (Daphne in-process, timing/server.py) as a child process of the test."""
 
-    def __init__(self, env, port=None, log=None):
+    def __init__(self, env, port=None, log=None, args=()):
         self.env = env
+        self.args = list(args)
         self.port = port or free_port()
         self.log = Path(log) if log else None
         self.proc = None
@@ -137,7 +138,7 @@ class Server:
     def start(self):
         out = open(self.log, "a") if self.log else subprocess.DEVNULL
         self.proc = subprocess.Popen(
-            [PYTHON, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [PYTHON, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
             cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT if self.log else subprocess.DEVNULL,
         )
         deadline = time.monotonic() + START_WAIT
@@ -234,3 +235,127 @@ def current_passings(snap):
             for p in (start or {}).get("passings", []):
                 out[(pair["number"], lane, p["distance"])] = p["time_ms"]
     return out
+
+
+class ScratchCluster:
+    """A PostgreSQL cluster of the test's own (initdb in a temporary directory, a free port), so
+    that the test can stop the database under a running Oval and start it again: the machine's
+    shared server on 5432 is never touched. PostgreSQL refuses to run as root, so when the test
+    runs as root the cluster belongs to the `postgres` user (runuser)."""
+
+    def __init__(self):
+        import pwd
+        import shutil
+        import tempfile
+
+        import pytest
+
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        self.bin = found[-1].parent if found else (Path(shutil.which("pg_ctl")).parent if shutil.which("pg_ctl") else None)
+        if self.bin is None:
+            pytest.skip("needs the PostgreSQL server binaries (initdb, pg_ctl) to run a cluster of its own")
+        self.as_user = []
+        if os.geteuid() == 0:
+            try:
+                pwd.getpwnam("postgres")
+            except KeyError:
+                pytest.skip("running as root and there is no 'postgres' user to own a scratch cluster")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        # Not under pytest's tmp_path: that is private to root, and the postgres user must reach it.
+        self.dir = Path(tempfile.mkdtemp(prefix="oval-pg-"))
+        self.dir.chmod(0o755)
+        self.data = self.dir / "data"
+        self.port = free_port()
+        self.log = self.dir / "postgres.log"
+
+    def _run(self, *args, timeout=60):
+        done = subprocess.run([*self.as_user, str(self.bin / args[0]), *args[1:]], capture_output=True, text=True,
+                              timeout=timeout)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def init(self):
+        if self.as_user:
+            subprocess.run(["chown", "postgres", str(self.dir)], check=True)
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8")
+        return self.start()
+
+    def start(self):
+        # fsync stays on: the outage must not lose what PostgreSQL acknowledged before it went down.
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o",
+                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=60", "start")
+        return self
+
+    def stop(self, mode="fast"):
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
+
+    def running(self):
+        return reachable(("127.0.0.1", self.port))
+
+    def create_database(self, name):
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
+                             autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def destroy(self):
+        import shutil
+
+        if self.running():
+            try:
+                self.stop("immediate")
+            except RuntimeError:
+                pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class LynxListener:
+    """`manage.py lynxlisten` for a race, as a process of its own, journaling into `journal`."""
+
+    def __init__(self, env, race_id, journal, log, port=None, device="lynx", extra=()):
+        self.env, self.race, self.journal, self.log = env, race_id, Path(journal), Path(log)
+        self.port = port or free_port()
+        self.device, self.extra = device, list(extra)
+        self.proc = None
+
+    def start(self):
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        offset = self.log.stat().st_size if self.log.exists() else 0
+        self.proc = subprocess.Popen(
+            [PYTHON, "manage.py", "lynxlisten", "--race", str(self.race), "--port", str(self.port),
+             "--device", self.device, "--journal", str(self.journal), *self.extra],
+            cwd=ROOT, env={**self.env, "LOG_LEVEL": "INFO"}, stdout=open(self.log, "a"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + START_WAIT
+        while "Listening for Lynx" not in self.log.read_text()[offset:]:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"lynxlisten exited with {self.proc.returncode}:\n{self.log.read_text()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"lynxlisten did not listen within {START_WAIT} s:\n{self.log.read_text()}")
+            time.sleep(0.05)
+        return self
+
+    def send(self, data):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as sock:
+            sock.sendall(data)
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self):
+        stop(self.proc)
+
+    def journal_lines(self):
+        if not self.journal.exists():
+            return []
+        return [json.loads(x) for x in self.journal.read_text().splitlines()]
+
+    def journaled(self):
+        return sum(1 for x in self.journal_lines() if "seq" in x)
+
+    def applied(self):
+        return max((x["applied"] for x in self.journal_lines() if "applied" in x), default=0)

@@ -4,12 +4,13 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from timing import services
-from timing.models import Change, Competition, Pair, Passing, PersonalBest, Race, Record, Skater
+from timing.formats import crossings
+from timing.models import Change, Competition, Crossing, Pair, Passing, PersonalBest, Race, Record, Skater
 from timing.startlists import Entry, create_race
 
 pytestmark = pytest.mark.django_db
 
-REGISTERED = [Competition, Race, Pair, Skater, PersonalBest, Record, Passing, Change]
+REGISTERED = [Competition, Race, Pair, Skater, PersonalBest, Record, Passing, Crossing, Change]
 
 
 @pytest.fixture
@@ -33,6 +34,16 @@ def race(db):
 
 
 @pytest.fixture
+def mass(db):
+    """A mass start with a crossing, so the Crossing pages have a row."""
+    mass = create_race("Test Games", "Men's mass start", "Men", 6400, [
+        Entry(1, "", "Skater 7", "NED", bib=7), Entry(1, "", "Skater 9", "NOR", bib=9)], kind=Race.MASS_START)
+    services.start_pair(mass.id, 1, services.REPLAY)
+    crossings.record_crossing(mass.id, 7, 30000, services.REPLAY)
+    return mass
+
+
+@pytest.fixture
 def admin_client(client, race):
     user = User.objects.create_superuser("root", "root@example.invalid", "correct horse battery staple")
     client.force_login(user)
@@ -43,7 +54,7 @@ def url(model, view, *args):
     return reverse(f"admin:timing_{model._meta.model_name}_{view}", args=args)
 
 
-def test_every_changelist_and_change_page_renders_for_a_superuser(admin_client):
+def test_every_changelist_and_change_page_renders_for_a_superuser(admin_client, mass):
     for model in REGISTERED:
         response = admin_client.get(url(model, "changelist"))
         assert response.status_code == 200, model.__name__

@@ -7,9 +7,10 @@ from timing.startlists import Entry, create_race
 
 pytestmark = pytest.mark.django_db
 
-START_KEYS = {"id", "name", "nation", "invented", "status", "status_reason", "fell", "passings"}
-PASSING_KEYS = {"id", "distance", "time_ms", "time", "lap_ms", "lap", "rank", "leader_ms", "diff_ms", "diff", "leads",
-                "record", "invented", "source"}
+START_KEYS = {"id", "name", "nation", "invented", "status", "status_reason", "fell", "next_point", "passings",
+              "projected", "pb", "sb", "laps"}
+PASSING_KEYS = {"id", "distance", "time_ms", "time", "exact", "lap_ms", "lap", "rank", "leader_ms", "diff_ms", "diff",
+                "leads", "record", "invented", "source"}
 STANDING_KEYS = {"rank", "name", "nation", "invented", "pair", "lane", "status", "time_ms", "time", "behind_ms",
                  "behind", "record"}
 
@@ -48,14 +49,16 @@ def test_it_serves_the_race_snapshot_in_the_documented_shape(client, race):
     data = response.json()
     assert set(data) == {"version", "race", "pairs", "standings"} and data["version"] == 6
     assert data["race"] == {
-        "id": race.id, "title": "Women's 1000 m", "category": "Women", "distance": 1000, "points": [200, 600, 1000],
-        "state": "live", "current_pair": 1, "demo": False,
+        "id": race.id, "title": "Women's 1000 m", "category": "Women", "distance": 1000, "kind": "individual",
+        "points": [200, 600, 1000],
+        "state": "live", "current_pair": 1, "demo": False, "replay_of": None,
         "competition": {"id": race.competition_id, "name": "Test Games", "venue": ""},
     }
     one, two = data["pairs"]
     assert (one["number"], two["number"], two["outer"]) == (1, 2, None)
     assert set(one["inner"]) == START_KEYS and set(two["inner"]) == START_KEYS
     assert two["inner"]["passings"] == []
+    assert (one["inner"]["next_point"], two["inner"]["next_point"]) == (None, 200)
     assert all(set(p) == PASSING_KEYS for p in one["inner"]["passings"])
     vigl = [(p["distance"], p["time"], p["lap"], p["rank"], p["diff"], p["leads"]) for p in one["inner"]["passings"]]
     assert vigl == [(200, "18.19", None, 2, "+0.29", False), (600, "46.05", "27.86", 2, "+0.95", False),
@@ -69,7 +72,7 @@ def test_it_serves_the_race_snapshot_in_the_documented_shape(client, race):
 
 def test_the_etag_follows_the_version(client, race):
     first = client.get(f"/api/races/{race.id}/")
-    assert first["ETag"] == f'"{race.id}-6"' and first["Cache-Control"] == "no-cache"
+    assert first["ETag"] == f'"{race.id}-6"' and first["Cache-Control"] == "public, max-age=1"
     services.set_fall(race.id, 1, "inner", True, services.REPLAY)
     second = client.get(f"/api/races/{race.id}/")
     assert second["ETag"] == f'"{race.id}-7"' and second.json()["version"] == 7
@@ -79,7 +82,7 @@ def test_the_etag_follows_the_version(client, race):
 def test_it_answers_an_unknown_race_with_a_json_404(client, race):
     response = client.get(f"/api/races/{race.id + 100}/")
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
-    assert response.json() == {"error": f"There is no race {race.id + 100}."}
+    assert response.json() == {"error": f"There is no race {race.id + 100}.", "field": None}
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
@@ -95,3 +98,16 @@ def test_the_demo_snapshot_carries_the_reference_race(client, demo_race):
     leerdam = data["pairs"][14]["outer"]
     assert [(p["time"], p["diff"], p["leads"]) for p in leerdam["passings"]][-1] == ("1:12.31", "-0.28", True)
     assert data["standings"][0]["record"] == "OR" and data["standings"][10]["behind"] == "+3.52"
+
+
+def test_a_skater_still_racing_carries_her_projected_finish(client, race):
+    services.start_pair(race.id, 2, services.REPLAY)
+    services.record_passing(race.id, 2, "inner", 200, 17400, services.REPLAY)
+    kok = client.get(f"/api/races/{race.id}/").json()["pairs"][1]["inner"]
+    # References: Schulting (17.90 -> 1:15.46) and Vigl (18.19 -> 1:17.15); the lower median.
+    expected = min(17400 * 75460 // 17900, 17400 * 77150 // 18190)
+    assert kok["projected"] == {"time_ms": expected, "time": "1:13.3", "rank": 1}
+    finished = client.get(f"/api/races/{race.id}/").json()["pairs"][0]["inner"]
+    assert finished["projected"] is None
+    services.set_status(race.id, 2, "inner", "DQ", "false starts", services.REPLAY)
+    assert client.get(f"/api/races/{race.id}/").json()["pairs"][1]["inner"]["projected"] is None

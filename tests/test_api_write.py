@@ -17,7 +17,7 @@ def a_passing(race, pair=1, lane="outer", distance=200, ms=18050):
 #: name -> (prepare(race) -> url, a body the endpoint accepts, its success status)
 ENDPOINTS = {
     "passings": (lambda r: f"/api/races/{r.id}/passings",
-                 {"pair": 1, "lane": "outer", "distance": 200, "time": "18.05"}, 201),
+                 {"pair": 1, "lane": "outer", "distance": 200, "time": "18.05", "confirm": True}, 201),
     "start": (lambda r: f"/api/races/{r.id}/pairs/1/start", {}, 200),
     "status": (lambda r: f"/api/races/{r.id}/status", {"pair": 1, "lane": "inner", "status": "DNS", "reason": "ill"}, 200),
     "fall": (lambda r: f"/api/races/{r.id}/fall", {"pair": 1, "lane": "inner", "fell": True}, 200),
@@ -71,7 +71,8 @@ def test_it_records_a_passing_and_answers_with_it_and_the_version(callers, start
 
 def test_it_takes_time_ms_as_an_integer(callers, startlist_race):
     url = f"/api/races/{startlist_race.id}/passings"
-    response = callers["official"].post(url, {"pair": 15, "lane": "outer", "distance": 600, "time_ms": 43780})
+    response = callers["official"].post(url, {"pair": 15, "lane": "outer", "distance": 600, "time_ms": 43780,
+                                                  "confirm": True})
     assert response.status_code == 201
     assert response.json()["passing"]["entered_by"] == "official"
     assert Passing.objects.get().time_ms == 43780

@@ -37,10 +37,12 @@ ADMIN_PAGE = profile(*[302] * 5)  # nobody here is staff: to the admin's login
 ADMIN_WRITE = profile(403, 302, 302, 403, 403)
 READ_POST = profile(403, 405, 405, 403, 403)  # the same CSRF check, then "GET only"
 
-P1 = {"pair": 1, "lane": "outer", "distance": 200, "time": "18.05"}
+# "confirm": pair 1 has not started, a soft warning for an official (tests/test_soft_warnings.py)
+P1 = {"pair": 1, "lane": "outer", "distance": 200, "time": "18.05", "confirm": True}
 
 #: (name, method, url template, body, expected status per caller)
-#: {r}: the race, {c}: its competition, {p}: a current passing of pair 1 inner at 200 m.
+#: {r}: the race, {c}: its competition, {p}: a current passing of pair 1 inner at 200 m,
+#: {h}: a held split of pair 1 outer (60 s: her 600 m, say).
 MATRIX = [
     ("record a passing", "POST", "/api/races/{r}/passings", P1, write(201)),
     ("start a pair", "POST", "/api/races/{r}/pairs/2/start", {}, write(200)),
@@ -50,6 +52,9 @@ MATRIX = [
     ("change the race state", "POST", "/api/races/{r}/state", {"state": "final"}, write(200)),
     ("correct a time", "POST", "/api/passings/{p}/correct", {"time": "18.30", "reason": "photo"}, write(200)),
     ("void a time", "POST", "/api/passings/{p}/void", {"reason": "misread"}, write(200)),
+    ("list held splits", "GET", "/api/races/{r}/held", None, profile(401, 403, 200, 200, 403)),
+    ("place a held split", "POST", "/api/held/{h}/place", {"distance": 600}, write(201)),
+    ("discard a held split", "POST", "/api/held/{h}/discard", {"reason": "stray read"}, write(200)),
     ("GET a write endpoint", "GET", "/api/races/{r}/passings", None, GET_ONLY),
     ("PUT a write endpoint", "PUT", "/api/passings/{p}/void", {"reason": "misread"}, GET_ONLY),
     ("officials' race list", "GET", "/officials/", None, CONSOLE),
@@ -70,6 +75,14 @@ MATRIX = [
     ("login page", "GET", "/login/", None, PUBLIC),
     ("POST to the race list API", "POST", "/api/races/", {}, READ_POST),
     ("POST to the snapshot API", "POST", "/api/races/{r}/", {}, READ_POST),
+    # The venue's screens (tests/test_screens.py tests the commands with every caller).
+    ("venue board", "GET", "/competitions/{c}/board/", None, PUBLIC),
+    ("named screen", "GET", "/screens/north-stand/?competition={c}", None, PUBLIC),
+    ("overlay", "GET", "/races/{r}/overlay/", None, PUBLIC),
+    ("announcer", "GET", "/races/{r}/announcer/", None, PUBLIC),
+    ("officials' Screens page", "GET", "/officials/competitions/{c}/screens/", None, CONSOLE),
+    ("list the screens", "GET", "/api/competitions/{c}/screens", None, write(200)),
+    ("a heartbeat for no screen", "POST", "/api/competitions/{c}/screens/nobody/seen", {}, profile(*[404] * 5)),
 ]
 
 
@@ -94,7 +107,8 @@ def test_each_caller_gets_exactly_its_rights_on_every_path(row, who, startlist_r
     name, method, template, body, expected = row
     race = startlist_race
     passing = services.record_passing(race.id, 1, "inner", 200, 18190, services.REPLAY)
-    url = template.format(r=race.id, c=race.competition_id, p=passing.id)
+    held = services.hold_split(race.id, 1, "outer", 60000, services.REPLAY, "fits 200 m and 600 m", (200, 600))
+    url = template.format(r=race.id, c=race.competition_id, p=passing.id, h=held.id)
     caller = caller_for(who, official, spectator_user)
     want = expected[who]
     allowed_write = method == "POST" and want in (200, 201)

@@ -166,7 +166,10 @@ async def test_it_closes_with_4404_for_an_unknown_race(db):
     assert await comm.receive_output(timeout=2) == {"type": "websocket.close", "code": 4404}
 
 
-async def test_it_refuses_a_foreign_origin(race_id):
-    comm = WebsocketCommunicator(application, f"/ws/races/{race_id}/", headers=[(b"origin", b"http://evil.example")])
+@pytest.mark.parametrize("headers", [[(b"origin", b"https://example.org")], []], ids=["foreign origin", "no origin"])
+async def test_any_origin_may_listen_and_none_may_write(race_id, headers):
+    comm = WebsocketCommunicator(application, f"/ws/races/{race_id}/", headers=headers)
     connected, _ = await comm.connect()
-    assert not connected
+    assert connected and (await comm.receive_json_from(timeout=5))["type"] == "snapshot"
+    await comm.send_to(text_data='{"type": "passing", "time": "1.00"}')
+    assert await comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003}

@@ -69,7 +69,8 @@ class LynxProcess:
         self.world = world
         self.port = free_port()
         self.proc = subprocess.Popen(
-            [PYTHON, "manage.py", "lynxlisten", "--race", str(world.race), "--port", str(self.port), "--device", "lynx-fuzz"],
+            [PYTHON, "manage.py", "lynxlisten", "--race", str(world.race), "--port", str(self.port), "--device", "lynx-fuzz",
+             "--journal", str(log.with_suffix(".journal"))],
             cwd=ROOT, env={**world.env, "LOG_LEVEL": "INFO"}, stdout=open(log, "w"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30

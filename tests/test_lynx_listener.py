@@ -18,12 +18,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def lynx():
-    """start(race_id, **session options) -> (listener, port): a listener on its own event loop thread."""
+def lynx(tmp_path):
+    """start(race_id, journal=None, **session options) -> (listener, port): a listener on its own
+    event loop thread, journaling into the test's own directory."""
     running = []
 
-    def start(race_id, **options):
-        listener = Listener(LynxSession(race_id, **options))
+    def start(race_id, journal=None, **options):
+        listener = Listener(LynxSession(race_id, **options), journal or tmp_path / f"lynx-{len(running)}.journal")
         loop = asyncio.new_event_loop()
         ports = []
         ready = threading.Event()
@@ -65,13 +66,16 @@ def wait_until_handled(listener, stream, deadline_s=60):
         time.sleep(0.02)
 
 
-def test_the_protocols_sample_packets_start_the_pair_and_record_the_outer_lanes_first_split(lynx, startlist_race):
+def test_the_protocols_sample_packets_start_the_pair_and_record_the_outer_lanes_split_where_its_time_fits(
+    lynx, startlist_race
+):
     listener, port = lynx(startlist_race.id, inner_id="1", device="lynx-finish")
     stream = b"\x01Z,13:23:15.345\r\n\x01S,13:24:12.876,2\r\n"
     send(port, stream)
     wait_until_handled(listener, stream)
     passing = Passing.objects.get()
-    assert (passing.start.pair.number, passing.start.lane, passing.distance, passing.time_ms) == (1, "outer", 200, 57531)
+    # 57.531 s after the start: 3.5 m/s for 200 m, 17.4 m/s for 1000 m, only the 600 m fits.
+    assert (passing.start.pair.number, passing.start.lane, passing.distance, passing.time_ms) == (1, "outer", 600, 57531)
     assert (passing.source, passing.device) == ("device", "lynx-finish")
     assert Pair.objects.get(race=startlist_race, number=1).started_at is not None
     assert list(Change.objects.values_list("action", "device")) == [("passing", "lynx-finish"), ("start", "lynx-finish")]
@@ -155,12 +159,14 @@ def test_a_race_fed_over_tcp_ends_with_the_same_board_as_the_race_entered_throug
 
 def test_a_zero_is_backdated_by_the_devices_clock_only_after_a_recent_sync():
     from timing.devices.listener import local_time_of_day_ms
+    from django.utils import timezone
+
     from timing.devices.lynx import DAY_MS, Packet
 
     session = LynxSession(race_id=0)
     now = local_time_of_day_ms()
     assert session.start_lag_ms(now - 2000) == 0  # no T yet: the start is "now"
     ahead = 60_000  # the device's clock runs a minute ahead of ours
-    session.on_t(Packet("T", (now + ahead) % DAY_MS))
+    session.on_t(Packet("T", (now + ahead) % DAY_MS), timezone.now())
     assert 2000 <= session.start_lag_ms((now + ahead - 2000) % DAY_MS) < 3000
     assert session.start_lag_ms((now + ahead - 30_000) % DAY_MS) == 0  # too far back to trust

@@ -9,7 +9,7 @@ from websockets.sync.client import connect
 
 from tests.procs import PYTHON, ROOT, base_env, free_port, manage, stop
 from timing.models import Change, Race
-from timing.replay import replay_race
+from timing.replay import recorded_script, replay_race
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,37 @@ def test_serve_replays_the_demo_live_to_a_spectator(tmp_path):
         assert leerdam and (leerdam["time"], leerdam["leads"], leerdam["record"]) == ("1:12.31", True, "OR")
     finally:
         stop(server)
+
+
+def test_an_officials_entry_in_the_replayed_race_is_logged_and_the_replay_goes_on(demo_race, official):
+    """The issue's case: the replay wrote a time the official had entered first, got a Conflict and
+    died, leaving the race live forever. Now the refused step is logged and the replay finishes."""
+    from io import StringIO
+
+    from timing import services
+
+    fake, seen = FakeTime(), {}
+    pair_15 = [row for row in recorded_script(demo_race) if row[0] == 15]
+    first = min(pair_15, key=lambda row: row[1])  # (pair, ms, lane, point, invented) the replay writes first
+
+    def sleep(seconds):
+        fake.sleep(seconds)
+        race = Race.objects.filter(title__endswith="(live replay)").get()
+        if race.current_pair == 15 and "done" not in seen and Race.objects.get(pk=race.pk).pairs.get(number=15).started_at:
+            seen["replay_of"] = race.replay_of_id
+            actor = services.Actor.official(official)
+            with pytest.raises(services.Unconfirmed) as warned:  # the console asks first
+                services.record_passing(race.id, 15, first[2], first[3], first[1] + 5, actor)
+            seen["warning"] = warned.value.warning
+            services.record_passing(race.id, 15, first[2], first[3], first[1] + 5, actor, confirm=True)
+            seen["done"] = True
+
+    out = StringIO()
+    copy = replay_race(demo_race.id, speed=10, pause=20, from_pair=15, out=out, sleep=sleep, clock=fake.clock)
+    copy.refresh_from_db()
+    assert (seen["replay_of"], seen["warning"]) == (demo_race.id, "replaying")
+    assert copy.state == Race.FINAL and copy.replay_of_id is None
+    assert f"skipped record_passing(15, '{first[2]}', {first[3]}, {first[1]})" in out.getvalue()
+    # the official's time stands; every other recorded time of pair 15 was replayed
+    assert Change.objects.filter(race=copy, source="official").count() == 1
+    assert Change.objects.filter(race=copy, source="replay", action="passing", pair=15).count() == len(pair_15) - 1

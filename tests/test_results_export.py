@@ -1,16 +1,20 @@
-"""`manage.py exportresults`: the standings as CSV, with every split, to stdout or a file."""
+"""`manage.py exportresults`: the result list as CSV, JSON or PDF, to stdout or a file."""
 import csv
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from pypdf import PdfReader
 
+from tests.results_races import DNS_REASON, DQ_REASON, with_statuses
 from timing import services
+from timing.models import Race
 from timing.startlists import Entry, create_race
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["rank", "name", "nation", "pair", "lane", "status", "time", "time_ms", "behind", "record",
+HEADER = ["rank", "name", "nation", "pair", "lane", "status", "reason", "time", "time_ms", "behind", "record",
           "split_200", "split_600", "invented"]
 
 
@@ -45,18 +49,19 @@ def test_it_writes_the_standings_with_splits_to_stdout(small_race):
     out, err = export(small_race.id)
     assert next(csv.reader(io.StringIO(out))) == HEADER
     assert [list(r.values()) for r in rows(out)] == [
-        ["1", "Suzanne Schulting", "NED", "1", "outer", "OK", "1:15.46", "75460", "", "", "17.90", "45.10", ""],
-        ["2", "Vigl", "ITA", "1", "inner", "OK", "1:17.15", "77150", "+1.69", "", "18.19", "", ""],
-        ["", "Femke Kok", "NED", "2", "inner", "DNF", "", "", "", "", "17.40", "", ""],
-        ["", "Brittany Bowe", "USA", "2", "outer", "DQ", "", "", "", "", "17.85", "", ""],
+        ["1", "Suzanne Schulting", "NED", "1", "outer", "OK", "", "1:15.46", "75460", "", "", "17.90", "45.10", ""],
+        ["2", "Vigl", "ITA", "1", "inner", "OK", "", "1:17.15", "77150", "+1.69", "", "18.19", "", ""],
+        ["", "Femke Kok", "NED", "2", "inner", "DNF", "", "", "", "", "", "17.40", "", ""],
+        ["", "Brittany Bowe", "USA", "2", "outer", "DQ", "crossing", "", "", "", "", "17.85", "", ""],
     ]
-    assert err == ""  # a real race carries no demo warning
+    # A real race carries no demo warning; a race not yet final says its list is unofficial.
+    assert err == "Women's 1000 m is not final: this list is UNOFFICIAL.\n"
 
 
 def test_it_writes_a_file_when_asked(small_race, tmp_path):
     target = tmp_path / "results.csv"
     out, err = export(small_race.id, "--output", target)
-    assert out == "" and err == f"Wrote 4 rows of Women's 1000 m to {target}.\n"
+    assert out == "" and err.startswith(f"Wrote 4 rows of Women's 1000 m to {target}.\n")
     assert target.read_bytes().startswith(b"rank,name,") and b"\r\n" in target.read_bytes()
     assert rows(target.read_text(encoding="utf-8")) == rows(export(small_race.id)[0])
 
@@ -92,3 +97,56 @@ def test_it_says_why_it_cannot_write_the_file(small_race, tmp_path):
     with pytest.raises(CommandError) as caught:
         export(small_race.id, "--output", tmp_path / "missing-dir" / "results.csv")
     assert str(caught.value).startswith("Cannot write ") and "No such file or directory" in str(caught.value)
+
+
+def test_the_csv_carries_the_status_reasons(demo_race):
+    with_statuses(demo_race)
+    out, err = export(demo_race.id)
+    by_name = {r["name"]: r for r in rows(out)}
+    assert (by_name["M. Hansen"]["status"], by_name["M. Hansen"]["reason"]) == ("DQ", DQ_REASON)
+    assert (by_name["S. Park"]["status"], by_name["S. Park"]["reason"]) == ("DNS", DNS_REASON)
+    assert by_name["Jutta Leerdam"]["reason"] == "" and "UNOFFICIAL" not in err
+    assert [r["name"] for r in rows(out)][-3:] == ["A. Kowalska", "M. Hansen", "S. Park"]
+
+
+def test_json_is_the_result_list_itself(demo_race):
+    with_statuses(demo_race)
+    out, _ = export(demo_race.id, "--format", "json")
+    data = json.loads(out)
+    assert data["official"] is True and data["competition"] == "Milano Cortina 2026"
+    assert (data["ranked"][0]["name"], data["ranked"][0]["time"], data["ranked"][0]["record"]) == (
+        "Jutta Leerdam", "1:12.31", "OR",
+    )
+    hansen = next(r for r in data["unranked"] if r["name"] == "M. Hansen")
+    assert (hansen["status"], hansen["reason"]) == ("DQ", DQ_REASON)
+
+
+def test_pdf_is_written_to_a_file_and_reads_back(demo_race, tmp_path):
+    with_statuses(demo_race)
+    services.set_race_state(demo_race.id, Race.LIVE, services.REPLAY, reason="late correction")
+    target = tmp_path / "milano.pdf"
+    _, err = export(demo_race.id, "--format", "pdf", "--output", target)
+    assert target.read_bytes().startswith(b"%PDF-")
+    text = "\n".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "UNOFFICIAL" in text and "Jutta Leerdam" in text and DQ_REASON in text
+    assert "is not final: this list is UNOFFICIAL" in err
+
+
+def test_pdf_to_a_text_stream_asks_for_a_file(demo_race):
+    with pytest.raises(CommandError) as caught:
+        export(demo_race.id, "--format", "pdf")
+    assert str(caught.value) == "A PDF is binary: give --output FILE, or redirect stdout to a file."
+
+
+def test_pdf_goes_to_a_redirected_stdout_as_bytes(demo_race):
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8")  # what `> file.pdf` gives the command
+    call_command("exportresults", str(demo_race.id), "--format", "pdf", stdout=stdout, stderr=io.StringIO())
+    assert raw.getvalue().startswith(b"%PDF-")
+    assert "Jutta Leerdam" in PdfReader(io.BytesIO(raw.getvalue())).pages[0].extract_text()
+
+
+def test_an_unknown_format_is_refused(demo_race):
+    with pytest.raises(CommandError) as caught:
+        export(demo_race.id, "--format", "xlsx")
+    assert "invalid choice: 'xlsx'" in str(caught.value)

@@ -63,6 +63,11 @@ def test_the_500_m_has_one_full_lap_after_the_opening_100_m():
     assert lap_ms(measuring_points(500), {100: 10350, 500: 37120}, 500) == 26770
 
 
+def test_the_10000_m_first_lap_is_its_first_split():
+    points = measuring_points(10000)
+    assert [lap_ms(points, {400: 31000, 800: 61500}, p) for p in points[:3]] == [31000, 30500, None]
+
+
 def test_a_missing_split_leaves_the_laps_around_it_empty():
     points = measuring_points(1500)
     times = {300: 24000, 1100: 80000, 1500: 108000}

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timing.rules import RuleError
-from timing.rules.times import MAX_TIME_MS, check_time_ms, format_diff, format_time, parse_time
+from timing.rules.times import MAX_TIME_MS, check_time_ms, format_diff, format_exact, format_time, parse_time
 
 
 @pytest.mark.parametrize(
@@ -174,3 +174,14 @@ def test_showing_never_reorders_two_times(a, b):
     """Truncation may make two times read alike; it never makes the faster one read slower."""
     if a <= b:
         assert (len(format_time(a)), format_time(a)) <= (len(format_time(b)), format_time(b))
+
+
+@pytest.mark.parametrize("ms,text", [
+    (72310, "1:12.310"), (34258, "34.258"), (1, "0.001"), (60000, "1:00.000"), (774690, "12:54.690"),
+])
+def test_format_exact_keeps_the_thousandths(ms, text):
+    assert format_exact(ms) == text
+
+
+def test_format_exact_of_nothing_is_nothing():
+    assert format_exact(None) is None

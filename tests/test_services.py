@@ -7,7 +7,7 @@ from django.forms.models import model_to_dict
 
 from tests.conftest import snapshot
 from timing import services
-from timing.models import Change, Pair, Passing, Race, Start
+from timing.models import Change, Crossing, Pair, Passing, Race, Start
 from timing.services import Actor, Conflict, Invalid, NotFound
 from timing.startlists import Entry, create_race
 
@@ -35,6 +35,7 @@ def stored(race_id):
         "snapshot": snapshot(race_id),
         "changes": list(Change.objects.values()),
         "passings": list(Passing.objects.values()),
+        "crossings": list(Crossing.objects.values()),
         "starts": list(Start.objects.values()),
         "pairs": list(Pair.objects.values()),
         "races": list(Race.objects.values()),
@@ -79,6 +80,7 @@ def passings(race_id, pair, lane):
 
 
 def test_it_records_a_passing_as_one_audited_change(race, official):
+    services.start_pair(race.id, 1, DEVICE)
     passing = record(race, 1, "outer", 200, 17900, Actor.official(official))
     assert (passing.start.skater.name, passing.distance, passing.time_ms, passing.source) == (
         "Suzanne Schulting", 200, 17900, "official",
@@ -209,7 +211,7 @@ def test_a_correction_keeps_the_old_row_and_links_the_new_one(race, official):
     assert passings(race.id, 1, "outer") == [(1000, 75640)]
     change = last_change(race)
     assert (change.action, change.old_value, change.new_value, change.reason, change.actor) == (
-        "correction", "75.460", "75.640", "photo finish", official,
+        "correction", "1:15.460", "1:15.640", "photo finish", official,
     )
 
 
@@ -292,6 +294,21 @@ def test_a_reopened_race_takes_a_late_correction(race):
     accepted(race, services.set_race_state, race.id, "live", services.REPLAY, reason="protest upheld")
     accepted(race, services.correct_passing, p.id, 17950, "photo", services.REPLAY)
     assert passings(race.id, 1, "outer") == [(200, 17950)]
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_reopening_a_final_race_needs_a_reason(race, reason):
+    for state in ("live", "final"):
+        accepted(race, services.set_race_state, race.id, state, services.REPLAY)
+    e = refused(race, Invalid, services.set_race_state, race.id, "live", services.REPLAY, reason=reason)
+    assert (e.field, e.status) == ("reason", 400) and "reason for reopening" in e.message
+
+
+def test_the_reopening_reason_is_in_the_audit_trail(race):
+    for state in ("live", "final"):
+        accepted(race, services.set_race_state, race.id, state, services.REPLAY)
+    accepted(race, services.set_race_state, race.id, "live", services.REPLAY, reason="protest upheld")
+    assert Change.objects.filter(race=race).latest("version").reason == "protest upheld"
 
 
 # --- void_passing ----------------------------------------------------------------------------
@@ -486,7 +503,7 @@ def test_it_rejects_moving_to_the_current_pair_or_one_that_does_not_exist(race):
 
 def test_a_race_goes_live_final_and_can_be_reopened(race):
     for state in ("live", "final", "live", "final"):
-        assert accepted(race, services.set_race_state, race.id, state, services.REPLAY).state == state
+        assert accepted(race, services.set_race_state, race.id, state, services.REPLAY, reason="protest").state == state
     assert [c.new_value for c in Change.objects.filter(race=race).order_by("version")] == [
         "live", "final", "live", "final",
     ]

@@ -101,14 +101,14 @@ def test_it_reports_every_bad_row_by_line_number_and_creates_nothing(tmp_path):
     )
     message = refused(write(tmp_path, text), "--race", "Women's 1000 m", "--distance", "1000")
     assert message.splitlines()[1:] == [
-        "line 3: lane 'middle' must be inner or outer",
-        "line 4: pair 'two' must be a number from 1",
-        "line 5: the name is empty",
-        "line 7: nation 'Great Britain' must be a three-letter IOC code such as NED",
-        "line 8: personal best: '1:75.00' has 75 seconds after the colon: use two digits below 60, as in 1:12.31.",
-        "line 9: pair 1 inner is already taken by line 2",
-        "line 10: Vigl (ITA) is already on line 2",
-        "line 11: expected 5 columns, found 6",
+        "line 3, lane: 'middle' is not a lane; write inner or outer.",
+        "line 4, pair: 'two' is not a pair number; write a whole number from 1, such as 3.",
+        "line 5, name: the name is empty; write the skater's name as it should appear on the boards.",
+        "line 7, nation: 'Great Britain' is not a nation; write the three-letter IOC code, such as NED.",
+        "line 8, pb: '1:75.00' has 75 seconds after the colon: use two digits below 60, as in 1:12.31.",
+        "line 9, lane: pair 1 inner is already taken by line 2; give one of them the other lane or another pair.",
+        "line 10, name: Vigl (ITA) is already on line 2; a skater starts once in a race.",
+        "line 11: 6 cells but the header has 5 columns; remove the extra cells or quote a name that holds a comma.",
     ]
     assert message.splitlines()[0].endswith("startlist.csv: nothing was imported.")
 
@@ -116,27 +116,40 @@ def test_it_reports_every_bad_row_by_line_number_and_creates_nothing(tmp_path):
 def test_line_numbers_count_lines_of_the_file_even_inside_a_quoted_cell(tmp_path):
     text = 'pair,lane,name,nation\n1,inner,"Vigl\nMaria",ITA\n1,outer,Schulting,NETH\n'
     message = refused(write(tmp_path, text), "--race", "Women's 1000 m", "--distance", "1000")
-    assert message.splitlines()[1:] == ["line 4: nation 'NETH' must be a three-letter IOC code such as NED"]
+    assert message.splitlines()[1:] == [
+        # A line break is no part of a name (timing/rules/names.py); the next row's number still counts it.
+        "line 2, name: the name holds an invisible or control character, U+000A (LINE FEED), at position 5: retype it.",
+        "line 4, nation: 'NETH' is not a nation; write the three-letter IOC code, such as NED.",
+    ]
 
 
 @pytest.mark.parametrize(
-    "header", ["pair,lane,skater,nation", "lane,pair,name,nation", "pair,lane,name,nation,pb,sb", ""]
+    "header, problem",
+    [("pair,lane,skater,nation", "line 1, name: the header has no column name"),
+     ("pair,lane,name,nation,pb,sb", "line 1, sb: 'sb' is not a column of a start list"),
+     ("", "line 1, pair, lane, name, nation: the header has no column pair or lane or name or nation")],
 )
-def test_it_rejects_a_wrong_header(tmp_path, header):
+def test_it_rejects_a_wrong_header(tmp_path, header, problem):
     path = write(tmp_path, header + "\n1,inner,Vigl,ITA\n")
     message = refused(path, "--race", "Women's 1000 m", "--distance", "1000")
-    assert message.endswith("line 1: the header must be pair,lane,name,nation or pair,lane,name,nation,pb")
+    assert message.splitlines()[1].startswith(problem)
+
+
+def test_the_columns_may_come_in_any_order(tmp_path):
+    path = write(tmp_path, "lane,pair,nation,name\ninner,1,ITA,Vigl\n")
+    run(path, "--race", "Women's 1000 m", "--distance", "1000")
+    assert Start.objects.get().skater.name == "Vigl"
 
 
 def test_it_rejects_a_file_without_skaters(tmp_path):
     message = refused(write(tmp_path, "pair,lane,name,nation\n\n"), "--race", "Women's 1000 m", "--distance", "1000")
-    assert message.endswith("the file holds no skaters")
+    assert message.endswith("the file holds no skaters; add one line per skater under the header.")
 
 
 def test_it_rejects_gaps_in_the_pair_numbers(tmp_path):
     text = "pair,lane,name,nation\n1,inner,Vigl,ITA\n3,inner,Kok,NED\n"
     message = refused(write(tmp_path, text), "--race", "Women's 1000 m", "--distance", "1000")
-    assert message.endswith("pairs must be numbered 1 to 2 without gaps; found [1, 3]")
+    assert message.endswith("line 3, pair: pair 3 follows pair 1, so pair 2 is missing; number the pairs 1, 2, 3… without gaps.")
 
 
 def test_it_rejects_a_distance_that_is_not_skated(tmp_path):
@@ -150,7 +163,10 @@ def test_it_rejects_a_missing_or_unreadable_file(tmp_path):
     )
     latin = tmp_path / "latin1.csv"
     latin.write_bytes("pair,lane,name,nation\n1,inner,Sjöblom,FIN\n".encode("latin-1"))
-    assert "is not UTF-8 text" in refused(str(latin), "--race", "Women's 1000 m", "--distance", "1000")
+    assert refused(str(latin), "--race", "Women's 1000 m", "--distance", "1000").splitlines()[1] == (
+        "line 2: byte 0xF6 is not UTF-8 text (a name such as Sjöblom saved as Latin-1?); "
+        "save the file as 'CSV UTF-8' and upload it again."
+    )
 
 
 def test_it_refuses_to_import_the_same_race_twice(tmp_path):
@@ -170,4 +186,4 @@ def test_manage_py_exits_non_zero_and_prints_the_problems(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
     assert done.returncode == 1
-    assert "line 2: lane 'left' must be inner or outer" in done.stderr and done.stdout == ""
+    assert "line 2, lane: 'left' is not a lane; write inner or outer." in done.stderr and done.stdout == ""

@@ -2,11 +2,12 @@
 frames, floods, thousands of connect/disconnect cycles. The server stays up, its memory returns to
 its level, and a well-behaved screen connected all along still gets the next update promptly.
 
-Memory: VmRSS of the server process after a warm-up of 1,000 cycles, then after 2,000 more and a
-short settle. CPython rarely hands freed memory back to the OS, so "returns to its level" is
-measured as "does not grow with the number of cycles": an open socket costs the server about
-18 KiB (measured: 1,000 open sockets add ~18 MiB), so 2,000 leaked ones would add ~36 MiB; the
-allowance RSS_MARGIN_KIB is 8 MiB. Measured: +0.1 to +0.4 MiB (docs/reliability.md).
+Memory: VmRSS of the server process. CPython rarely hands freed memory back to the OS, so
+"returns to its level" is measured as "does not grow with the number of cycles", against what a
+leak would cost on this machine: first HELD sockets are held open at once to measure what one
+socket costs here (18 to 28 KiB measured), then CYCLES connect/disconnect cycles may grow the
+process by at most LEAK_SHARE of CYCLES sockets' worth: less than one socket in four leaking.
+Measured: +0.1 to +3 MiB against an allowance of 9 to 14 MiB (docs/reliability.md). No wall-clock limit: speed belongs to bench/, and WAIT guards each step.
 """
 import asyncio
 import json
@@ -28,7 +29,8 @@ TOO_BIG = (1006, 1009)
 WAIT = 10  # seconds: a hang guard
 PROMPT_S = 3  # an update reaches an open socket within this (it normally takes milliseconds)
 CYCLES = 2000
-RSS_MARGIN_KIB = 8 * 1024
+HELD = 200  # sockets held open at once to measure what one costs on this machine
+LEAK_SHARE = 0.25
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +137,13 @@ async def test_a_flood_from_a_spectator_is_cut_off_and_others_are_unaffected(ser
             except ConnectionClosed:
                 pass
             floods.append((kind, sent, await close_code(ws)))
-        assert [(k, c) for k, _, c in floods] == [("text", READ_ONLY), ("binary", UNSUPPORTED)]
+        # The server closes after the first frame while the client is still sending; the frames
+        # it never reads can make its kernel reset the TCP connection before the client has read
+        # the close frame, which the client then reports as 1006 (seen about one run in four, on
+        # main too). The exact codes are proven by the one-frame tests above; here: cut off, by
+        # the server, never with an internal error (1011).
+        assert [(k, c in (code, 1006)) for (k, _, c), code in zip(floods, (READ_ONLY, UNSUPPORTED))] == [
+            ("text", True), ("binary", True)], floods
         version = await post_a_passing(server, world)
         await receives_promptly(bystander, version)
     assert server.alive()
@@ -165,22 +173,42 @@ async def churn(server, world, cycles, workers=20, seed=0):
     return errors
 
 
+async def socket_cost_kib(server, world):
+    """RSS per open socket on this machine: HELD sockets opened (each past its snapshot) and closed."""
+    await asyncio.sleep(1)
+    before = server.rss_kib()
+    held = []
+    try:
+        for _ in range(HELD):
+            ws = await connect(server, world)
+            held.append(ws)
+            await snapshot(ws)
+        opened = server.rss_kib()
+    finally:
+        await asyncio.gather(*(ws.close() for ws in held))
+    return (opened - before) / HELD
+
+
 async def test_thousands_of_connects_and_disconnects_leave_memory_flat_and_others_unaffected(served):
     server, world = served
     async with connect(server, world) as bystander:
         await snapshot(bystander)
+        # Before any churn: HELD sockets at once need memory no earlier test freed for them.
+        per_socket = await socket_cost_kib(server, world)
+        assert per_socket > 1, f"{per_socket:.1f} KiB per held socket: the measurement is broken"
         assert await churn(server, world, 1000, seed=1) == []  # warm-up: caches, thread pools, allocator
-        await asyncio.sleep(1)
+        allowance = per_socket * CYCLES * LEAK_SHARE
+        await asyncio.sleep(3)
         before = server.rss_kib()
         began = time.monotonic()
         errors = await churn(server, world, CYCLES, seed=2)
         took = time.monotonic() - began
         assert errors == [], f"{len(errors)} cycles failed: {errors[:5]}"
-        assert took < 90, f"{CYCLES} cycles took {took:.0f} s"
         await asyncio.sleep(3)  # the server notices the dropped connections and lets them go
         after = server.rss_kib()
-        print(f"\n{CYCLES} cycles in {took:.1f} s; server RSS {before} KiB -> {after} KiB")
-        assert after - before < RSS_MARGIN_KIB, f"RSS grew from {before} to {after} KiB over {CYCLES} cycles"
+        print(f"\n{per_socket:.1f} KiB per open socket; {CYCLES} cycles in {took:.1f} s; "
+              f"server RSS {before} KiB -> {after} KiB (allowance {allowance:.0f} KiB)")
+        assert after - before < allowance, f"RSS grew from {before} to {after} KiB over {CYCLES} cycles"
 
         version = await post_a_passing(server, world)
         update = await receives_promptly(bystander, version)

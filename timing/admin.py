@@ -3,11 +3,12 @@
 Timing facts are never written here. Times, corrections, statuses, falls, the start signal and
 the race's state all go through timing/services.py, which validates, bumps the race version and
 tells every screen; an edit in the admin would do none of that. So those fields are read-only,
-and Passing and Change (the history, never deleted) cannot be added, changed or deleted at all.
+and Passing, Crossing and Change (the history, never deleted) cannot be added, changed or deleted at all.
 """
 from django.contrib import admin
 
-from .models import Change, Competition, Pair, Passing, PersonalBest, Race, Record, Skater, Start
+from .brakes import login_brake
+from .models import Change, Competition, Crossing, Pair, Passing, PersonalBest, Race, Record, Skater, Start
 from .rules.times import format_time
 
 
@@ -59,11 +60,11 @@ class RaceAdmin(admin.ModelAdmin):
 
 class StartInline(admin.TabularInline):
     model = Start
-    fields = ("lane", "skater", "status", "status_reason", "fell")
+    fields = ("lane", "bib", "skater", "team_skaters", "status", "status_reason", "fell")
     readonly_fields = ("status", "status_reason", "fell")
     autocomplete_fields = ("skater",)
     extra = 0
-    max_num = 2
+    # A pair holds two skaters (or teams); a mass start's one pair holds the whole field.
 
 
 @admin.register(Pair)
@@ -155,11 +156,32 @@ class PassingAdmin(ReadOnlyAdmin):
         return "current"
 
 
+@admin.register(Crossing)
+class CrossingAdmin(ReadOnlyAdmin):
+    """A mass-start skater crossing the line; its lap is its place among her current crossings."""
+
+    list_display = ("id", "race", "bib", "skater", "time", "source", "who", "entered_at", "state")
+    list_filter = ("source", "start__pair__race")
+    search_fields = ("start__skater__name", "device", "reason", "void_reason")
+    list_select_related = ("start__pair__race", "start__skater", "entered_by")
+    date_hierarchy = "entered_at"
+    race, skater, time, who, state = (PassingAdmin.race, PassingAdmin.skater, PassingAdmin.time, PassingAdmin.who,
+                                      PassingAdmin.state)
+
+    @admin.display(ordering="start__bib")
+    def bib(self, obj):
+        return obj.start.bib
+
+
 @admin.register(Change)
 class ChangeAdmin(ReadOnlyAdmin):
-    list_display = ("version", "race", "at", "action", "source", "who", "pair", "lane", "distance", "old_value",
+    list_display = ("version", "race", "at", "action", "source", "who", "pair", "lane", "bib", "distance", "old_value",
                     "new_value", "reason")
     list_filter = ("action", "source", "race")
     search_fields = ("reason", "device", "actor__username", "old_value", "new_value")
     list_select_related = ("race__competition", "actor")
     date_hierarchy = "at"
+
+
+# The admin's login answers to the same brake as /login/: staff officials log in through either.
+admin.site.login = login_brake(admin.site.login)

@@ -1,8 +1,14 @@
-"""The spectators' and screens' socket: a snapshot on connect, then the hub's updates. Read-only."""
+"""The spectators' and screens' sockets: a snapshot on connect, then the hub's updates. Read-only.
+
+A socket follows one topic (timing.topics): a race, or a competition's schedule. Both behave
+the same way, so a screen's live connection (static/oval/live.js) is one piece of code too.
+"""
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from .live import hub, snapshot_frame, snapshot_text
+from . import topics
+from .hub import hub
+from .messages import snapshot_frame
 from .wire import bound_kernel_buffer, daphne_wire, send_frame
 
 # Application close codes must lie in 4000-4999 (autobahn refuses 1003 from an application).
@@ -11,12 +17,14 @@ UNSUPPORTED = 4415  # the client sent a binary frame
 NOT_FOUND = 4404
 
 
-class RaceConsumer(AsyncWebsocketConsumer):
+class TopicConsumer(AsyncWebsocketConsumer):
     # No per-socket channel-layer channel: the process's hub is the only group member.
-    channel_layer_alias = "none: sockets are fanned out by timing.live.Hub"
+    channel_layer_alias = "none: sockets are fanned out by timing.hub.Hub"
+    kind = None  # a timing.topics kind
 
     async def connect(self):
-        self.race_id = self.scope["url_route"]["kwargs"]["race_id"]
+        self.ident = self.scope["url_route"]["kwargs"][f"{self.kind}_id"]
+        self.topic = topics.group(self.kind, self.ident)
         self.ready = False
         self.pending = []
         self.wire = daphne_wire(self.base_send)
@@ -26,12 +34,13 @@ class RaceConsumer(AsyncWebsocketConsumer):
         # Join before reading the snapshot so no update can fall between the two; updates that
         # arrive meanwhile wait in `pending` and are sent after it if they are newer.
         self.hub = await hub()
-        await self.hub.join(self.race_id, self)
-        version, text = await database_sync_to_async(snapshot_text)(self.race_id)
+        await self.hub.join(self.topic, self)
+        version, text = await database_sync_to_async(topics.snapshot_text)(self.kind, self.ident)
         if version is None:
+            await self.hub.leave(self.topic, self)
             await self.close(code=NOT_FOUND)
             return
-        self.hub.saw(self.race_id, version)
+        self.hub.saw(self.topic, version)
         await self.send(text_data=snapshot_frame(text))
         self.ready = True
         pending, self.pending = self.pending, []
@@ -40,7 +49,7 @@ class RaceConsumer(AsyncWebsocketConsumer):
                 await self._send_frame(frame)
 
     async def deliver(self, version, frame):
-        """A live.Frame from the hub: buffered until the snapshot is out, then sent as is."""
+        """A hub.Frame: buffered until the snapshot is out, then sent as is."""
         if not self.ready:
             if len(self.pending) < 100:
                 self.pending.append((version, frame))
@@ -52,9 +61,27 @@ class RaceConsumer(AsyncWebsocketConsumer):
             await self.base_send({"type": "websocket.send", "text": frame.text})
 
     async def receive(self, text_data=None, bytes_data=None):
-        await self.hub.leave(self.race_id, self)
+        await self.hub.leave(self.topic, self)
         await self.close(code=UNSUPPORTED if bytes_data is not None else READ_ONLY)
 
     async def disconnect(self, code):
         if hasattr(self, "hub"):
-            await self.hub.leave(self.race_id, self)
+            await self.hub.leave(self.topic, self)
+
+
+class RaceConsumer(TopicConsumer):
+    kind = topics.RACE
+
+
+class CompetitionConsumer(TopicConsumer):
+    kind = topics.COMPETITION
+
+
+class NoSuchPath(AsyncWebsocketConsumer):
+    """A socket on a path that names no topic: accepted only to be closed with NOT_FOUND."""
+
+    channel_layer_alias = TopicConsumer.channel_layer_alias
+
+    async def connect(self):
+        await self.accept()
+        await self.close(code=NOT_FOUND)

@@ -1,4 +1,12 @@
-"""A Content-Security-Policy that Oval's pages satisfy: no inline script, no third-party origin."""
+"""Oval's own middleware: a Content-Security-Policy its pages satisfy, and a 503 when the database is away."""
+import logging
+
+from django.db import connections
+from django.http import JsonResponse
+
+from .services import DATABASE_AWAY
+
+log = logging.getLogger("timing.api")
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -13,3 +21,36 @@ def content_security_policy(get_response):
         return response
 
     return middleware
+
+
+#: Seconds a device or console waits before retrying a write the database could not take.
+RETRY_AFTER_S = 5
+
+
+class DatabaseUnavailable:
+    """The database went away (a restart, a failover, a full disk): the API answers 503 with
+    Retry-After and the usual {error, field}, never a 500 page.
+
+    Nothing is half written: every write is one transaction (services._write), and the
+    Idempotency-Key row commits in that same transaction, so the retry with the same key that
+    the 503 invites stores the write exactly once. Pages keep Django's own 500: a person reloads.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith("/api/") or not isinstance(exception, DATABASE_AWAY):
+            return None
+        log.warning("%s %s: database unavailable: %s", request.method, request.path, str(exception).strip()[:200])
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+        response = JsonResponse({"error": (
+            "Not saved yet: the results database is not reachable right now. Retry in "
+            f"{RETRY_AFTER_S} s with the same Idempotency-Key: the write is then stored once."), "field": None},
+            status=503)
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        return response

@@ -1,62 +1,39 @@
 """The officials' pages: login, the race list, the console and the audit trail.
 
-The console page is a shell: static/oval/console.js fills it from the snapshot and the race's
-socket, and writes through the JSON API (timing/api_write.py) like any device would, so there
-is one write path to secure and test.
+The console page is a shell: static/oval/console/main.js fills it from the snapshot and the
+race's socket, and writes through the JSON API (timing/api_write.py) like any device would, so
+there is one write path to secure and test. The audit trail's rows are formatted once
+(timing/audit.py) and rendered once (templates/officials/_changes.html), for the page and for the
+console's panel alike.
 """
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
+from . import audit as trail
+
 from .apiauth import PERMISSION
-from .models import Change, Race
+from .brakes import login_brake
+from .models import Classification, Competition, Race
 
-#: Failed logins allowed per username and address within WINDOW seconds.
-MAX_FAILURES = 5
-WINDOW = 5 * 60
-
-
-def _login_key(request):
-    username = request.POST.get("username", "")[:150].strip().lower()
-    # REMOTE_ADDR, not X-Forwarded-For: a client sets that header to whatever it likes.
-    return f"oval:login-failures:{request.META.get('REMOTE_ADDR', '')}:{username}"
+#: Changes in the console's panel, and on one page of the audit trail.
+PANEL_ROWS = 30
+AUDIT_PAGE = 50
 
 
+@method_decorator(login_brake, name="dispatch")
 class LoginView(auth_views.LoginView):
-    """Django's login, refusing a username and address pair after MAX_FAILURES failures until
-    the window has passed. Counted in the cache: per process, which is the point of a brake."""
+    """Django's login behind the login brake (timing/brakes.py), which the admin's login shares."""
 
     template_name = "registration/login.html"
     next_page = reverse_lazy("officials")
-
-    def post(self, request, *args, **kwargs):
-        if cache.get(_login_key(request), 0) >= MAX_FAILURES:
-            response = self.render_to_response(self.get_context_data(
-                form=self.get_form(),
-                locked=f"Too many failed logins for this name from your address. Wait {WINDOW // 60} minutes "
-                "and try again, or ask the chief official to check the account.",
-            ), status=429)
-            response["Retry-After"] = str(WINDOW)
-            return response
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        key = _login_key(self.request)
-        cache.add(key, 0, WINDOW)  # the window starts at the first failure
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW)
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        cache.delete(_login_key(self.request))
-        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -84,11 +61,6 @@ def _race(race_id):
     return get_object_or_404(Race.objects.select_related("competition"), pk=race_id)
 
 
-def recent_changes(race, limit=None):
-    changes = Change.objects.filter(race=race).select_related("actor").order_by("-version")
-    return changes[:limit] if limit else changes
-
-
 def change_json(c):
     return {
         "version": c.version, "at": c.at.isoformat(), "action": c.action, "who": c.who, "source": c.source,
@@ -97,26 +69,97 @@ def change_json(c):
     }
 
 
+def _rows(race, changes):
+    zone = race.competition.zone
+    return [trail.row(c, zone) for c in changes]
+
+
+def _trail_context(race):
+    zone = race.competition.zone
+    return {"race": race, "zone": trail.zone_label(zone, timezone.now())}
+
+
+def next_race(race):
+    """The race after this one in the competition's schedule, or None after the last."""
+    schedule = list(Race.objects.filter(competition=race.competition_id).in_schedule_order())
+    ids = [r.id for r in schedule]
+    return schedule[ids.index(race.id) + 1] if race.id in ids and ids.index(race.id) + 1 < len(ids) else None
+
+
 @official_only
 def races(request):
-    return render(request, "officials/races.html", {"races": Race.objects.listed()})
+    return render(request, "officials/races.html", {
+        "races": Race.objects.listed(), "competitions": Competition.objects.order_by("-starts_on", "name"),
+    })
 
 
 @official_only
 def console(request, race_id):
     race = _race(race_id)
-    return render(request, "officials/console.html", {"race": race, "changes": recent_changes(race, 20)})
+    return render(request, "officials/console.html", {
+        **_trail_context(race), "rows": _rows(race, trail.changes_of(race)[:PANEL_ROWS]), "next_race": next_race(race),
+    })
+
+
+def _pair_filter(request, race):
+    """?pair=N, from the pairs the race has; anything else shows every pair."""
+    value = request.GET.get("pair", "")
+    return int(value) if value.isdigit() and race.pairs.filter(number=int(value)).exists() else None
 
 
 @official_only
 def audit(request, race_id):
     race = _race(race_id)
-    page = Paginator(recent_changes(race), 200).get_page(request.GET.get("page"))
-    return render(request, "officials/audit.html", {"race": race, "page": page})
+    pair = _pair_filter(request, race)
+    page = Paginator(trail.changes_of(race, pair), AUDIT_PAGE).get_page(request.GET.get("page"))
+    return render(request, "officials/audit.html", {
+        **_trail_context(race), "page": page, "rows": _rows(race, page.object_list), "pair": pair,
+        "pairs": race.pairs.order_by("number").values_list("number", flat=True),
+    })
 
 
 @official_only
 def audit_json(request, race_id):
-    """The newest changes for the console's audit panel, refreshed when the race version moves."""
+    """The newest changes for the console's audit panel, refreshed when the race version moves.
+    `html` is the panel's rows as _changes.html renders them: rows are formatted in one place."""
     race = _race(race_id)
-    return JsonResponse({"version": race.version, "changes": [change_json(c) for c in recent_changes(race, 30)]})
+    changes = list(trail.changes_of(race)[:PANEL_ROWS])
+    html = render_to_string("officials/_changes.html", {"rows": _rows(race, changes), "body_only": True})
+    return JsonResponse({"version": race.version, "changes": [change_json(c) for c in changes], "html": html})
+
+
+@official_only
+def screens(request, competition_id):
+    """The venue's screens: a shell that static/oval/screens-admin.js fills from the screens API."""
+    comp = get_object_or_404(Competition, pk=competition_id)
+    return render(request, "officials/screens.html", {"competition": comp})
+
+
+#: Race slots on the classification form: a sprint or an allround has four, a custom one up to this.
+CLASSIFICATION_SLOTS = 8
+
+
+@official_only
+def classifications(request, competition_id):
+    """A competition's classifications, and the form that creates one through the service layer
+    (the same checks and audit as POST /api/competitions/<id>/classifications)."""
+    from .classifications import create_classification
+    from .services import Actor, ServiceError
+
+    comp = get_object_or_404(Competition, pk=competition_id)
+    error, values = None, {"name": "", "kind": "allround", "races": [""] * CLASSIFICATION_SLOTS}
+    if request.method == "POST":
+        picked = [request.POST.get(f"race_{n}", "") for n in range(1, CLASSIFICATION_SLOTS + 1)]
+        values = {"name": request.POST.get("name", ""), "kind": request.POST.get("kind", ""), "races": picked}
+        ids = [int(r) for r in picked if r.isascii() and r.isdigit()]
+        try:
+            c = create_classification(comp.id, values["name"], values["kind"], ids, Actor.official(request.user))
+            return redirect("classification", c.id)
+        except ServiceError as e:
+            error = e.message
+    context = {
+        "competition": comp, "error": error, "values": values, "kinds": Classification.KINDS,
+        "races": comp.races.in_schedule_order(), "slots": list(zip(range(1, CLASSIFICATION_SLOTS + 1), values["races"])),
+        "classifications": comp.classifications.order_by("id"),
+    }
+    return render(request, "officials/classifications.html", context, status=400 if error else 200)

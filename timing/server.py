@@ -2,19 +2,93 @@
 
 Running the server in-process lets a writer in the same process (the demo's replay, the Lynx
 listener, a test) reach its sockets through the process's hub without any shared layer.
+
+It also lets us cap request bodies where they are read. Twisted buffers a whole body (in memory
+under 100 kB, else in a temporary file) before Daphne sees the request, and Daphne then queues it
+all, chunk by chunk, for the application at once: a 1 GB POST became 1 GB of resident memory
+before Django could refuse it. So the cap sits in Twisted's request object, which sees the
+Content-Length as soon as the headers are in and every chunk of a chunked body as it arrives.
 """
+import json
 import threading
 
+import daphne.server
 from daphne.endpoints import build_endpoint_description_strings
+from daphne.http_protocol import HTTPFactory, WebRequest
 from daphne.server import Server
 
+#: Bytes a request body may hold. A write is a few dozen bytes, a form a few hundred, a start
+#: list a few kilobytes; nginx refuses the same (client_max_body_size 1m, docs/deploy.md).
+MAX_BODY = 1024 * 1024
 
-def build(host="127.0.0.1", port=8000, signal_handlers=True, ready=None):
+
+def _too_large():
+    body = json.dumps({"error": f"The request body is larger than {MAX_BODY // 1024} KiB.", "field": "body"}).encode()
+    return (b"HTTP/1.1 413 Content Too Large\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+
+class CappedRequest(WebRequest):
+    """Daphne's request, answering 413 and hanging up once a body passes MAX_BODY: by the declared
+    Content-Length before a byte of it is read, or by the bytes counted so far of a chunked one."""
+
+    refused = False
+    received = 0
+
+    def gotLength(self, length):
+        super().gotLength(0 if length is not None and length > MAX_BODY else length)
+        if length is not None and length > MAX_BODY:
+            self._refuse()
+
+    def handleContentChunk(self, data):
+        if self.refused:
+            return  # the rest of what was already in the socket buffer: dropped
+        self.received += len(data)
+        if self.received > MAX_BODY:
+            self._refuse()
+            return
+        super().handleContentChunk(data)
+
+    def process(self):
+        if self.refused:
+            return None
+        return super().process()
+
+    def _refuse(self):
+        self.refused = True
+        transport = self.channel.transport
+        transport.write(_too_large())
+        transport.loseConnection()  # also stops reading: nothing more of the body is buffered
+
+
+class CappedHTTPFactory(HTTPFactory):
+    def buildProtocol(self, addr):
+        protocol = super().buildProtocol(addr)
+        protocol.requestFactory = CappedRequest
+        return protocol
+
+
+# Daphne's Server.run() builds its factory from this module global and offers no other hook.
+daphne.server.HTTPFactory = CappedHTTPFactory
+
+
+def build(host="127.0.0.1", port=8000, signal_handlers=True, ready=None, proxy_headers=False, backlog=None):
+    """A Daphne server for config.asgi. proxy_headers: take the client's address and scheme from
+    X-Forwarded-For/-Proto, as `daphne --proxy-headers` does (only behind nginx, which must
+    overwrite X-Forwarded-For: Daphne trusts its leftmost address)."""
     from config.asgi import application
 
+    endpoints = build_endpoint_description_strings(host=host, port=port)
+    if backlog:
+        endpoints = [f"{e}:backlog={backlog}" for e in endpoints]
+    forwarded = {}
+    if proxy_headers:
+        forwarded = {"proxy_forwarded_address_header": "X-Forwarded-For",
+                     "proxy_forwarded_port_header": "X-Forwarded-Port",
+                     "proxy_forwarded_proto_header": "X-Forwarded-Proto"}
     return Server(
         application=application,
-        endpoints=build_endpoint_description_strings(host=host, port=port),
+        endpoints=endpoints,
         signal_handlers=signal_handlers,
         ping_interval=20,
         ping_timeout=30,
@@ -22,6 +96,7 @@ def build(host="127.0.0.1", port=8000, signal_handlers=True, ready=None):
         websocket_max_frame_size=64 * 1024,
         ready_callable=ready,
         verbosity=0,
+        **forwarded,
     )
 
 

@@ -3,11 +3,20 @@
 This is the only place that turns models into what goes over the wire, so the HTTP snapshot,
 the websocket snapshot and every update carry exactly the same shapes.
 """
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F
 
+from .messages import dumps
 from .models import Passing, PersonalBest, Race, Start
 from .rules import board as rules
-from .rules.times import format_diff, format_time
+from .rules import projection, team_pursuit
+from .rules.points import LAP_COUNTER_FROM, laps_to_go, next_point
+from .rules.times import format_diff, format_exact, format_tenths, format_time
+
+#: A snapshot never changes once built (it is keyed by its version), so any age is safe; this
+#: only bounds the memory that old versions hold.
+CACHE_SECONDS = 600
 
 
 def epoch_ms(dt):
@@ -17,13 +26,30 @@ def epoch_ms(dt):
 def build(race):
     """The full snapshot of `race` (a Race with its competition loaded): see docs/api.md.
 
+    Individual distances and team pursuits share the pair shape; a mass start has its own
+    (timing/formats/snapshots.py), chosen by `by_kind`.
+    """
+    other = by_kind(race)
+    return other(race) if other else build_pairs(race)
+
+
+def by_kind(race):
+    """The builder of a race whose shape is not pairs, or None."""
+    from .formats import snapshots
+
+    return snapshots.mass_start if race.kind == Race.MASS_START else None
+
+
+def build_pairs(race):
+    """The pair-shaped snapshot: an individual distance, or a team pursuit (heats as pairs).
+
     It runs twice in every write (the board before and after), so it reads plain rows with a
     handful of queries instead of model instances.
     """
     pairs = list(race.pairs.order_by("number").values_list("number", "started_at"))
     starts = list(
         Start.objects.filter(pair__race=race).values(
-            "id", "lane", "status", "status_reason", "fell", "skater_id",
+            "id", "lane", "status", "status_reason", "fell", "skater_id", "team_skaters",
             pair_number=F("pair__number"), name=F("skater__name"), nation=F("skater__nation"),
             skater_invented=F("skater__invented"),
         )
@@ -51,8 +77,11 @@ def build(race):
             pb_ms=best.get("pb_ms"),
             sb_ms=best.get("sb_ms"),
         ))
+    teams = _team_rules(race)
     records = [rules.Record(r.kind, r.time_ms, r.nation) for r in race.applicable_records()]
-    board = rules.compute_board(race.distance, rule_starts, records)
+    board = teams.compute_board(race.distance, rule_starts, records) if teams else \
+        rules.compute_board(race.distance, rule_starts, records)
+    projected = _projections(race.distance, rule_starts)
 
     by_lane = {(s["pair_number"], s["lane"]): s for s in starts}
     pair_rows = []
@@ -60,7 +89,10 @@ def build(race):
         row = {"number": number, "started_at": epoch_ms(started_at)}
         for lane in rules.LANES:
             s = by_lane.get((number, lane))
-            row[lane] = None if s is None else _start(s, board.splits[(number, lane)], passings.get(s["id"], []))
+            row[lane] = None if s is None else _start(
+                s, board.splits[(number, lane)], passings.get(s["id"], []), bests.get(s["skater_id"], {}), race.distance,
+                projected.get((number, lane)), race.points,
+            )
         pair_rows.append(row)
 
     winner = board.standings[0].time_ms if board.standings and board.standings[0].rank == 1 else None
@@ -84,12 +116,21 @@ def build(race):
                 "record": st.record,
             }
         )
-    return {
+    snap = {
         "version": race.version,
         "race": race_summary(race),
         "pairs": pair_rows,
         "standings": standings,
     }
+    if teams:
+        from .formats import snapshots
+
+        snapshots.add_teams(snap, board, by_lane)
+    return snap
+
+
+def _team_rules(race):
+    return team_pursuit if race.kind == Race.TEAM_PURSUIT else None
 
 
 def race_summary(race):
@@ -98,17 +139,53 @@ def race_summary(race):
         "title": race.title,
         "category": race.category,
         "distance": race.distance,
+        "kind": race.kind,
         "points": list(race.points),
         "state": race.state,
         "current_pair": race.current_pair,
         "demo": race.demo,
+        "replay_of": race.replay_of_id,
         "competition": {"id": race.competition_id, "name": race.competition.name, "venue": race.competition.venue},
     }
 
 
-def _start(s, splits, stored):
+def _laps(distance, splits):
+    """The lap counter of a long distance: laps to go now, before the last passing, and when
+    that passing was (ms from the start), so a counter can wait a few seconds before it turns."""
+    if distance < LAP_COUNTER_FROM:
+        return None
+    passed = [sp for sp in splits if sp.time_ms is not None]
+    last = passed[-1] if passed else None
+    before = passed[-2].distance if len(passed) > 1 else 0
+    return {
+        "to_go": laps_to_go(distance, last.distance if last else 0),
+        "before": laps_to_go(distance, before) if last else None,
+        "at_ms": last.time_ms if last else None,
+    }
+
+
+def _projections(distance, starts):
+    """(pair, lane) -> the projected finish of every skater still racing (timing/rules/projection.py)."""
+    finished = [s.times for s in starts if s.status == rules.OK and distance in s.times]
+    finishes = sorted(t[distance] for t in finished)
+    found = {}
+    for s in starts:
+        ms = projection.project(distance, s.times, finished) if s.status == rules.OK else None
+        if ms is not None:
+            found[(s.pair, s.lane)] = {
+                "time_ms": ms, "time": format_tenths(ms), "rank": projection.projected_rank(ms, finishes),
+            }
+    return found
+
+
+def _start(s, splits, stored, best, distance, projected=None, points=None):
     rows = {p["distance"]: p for p in stored}
     return {
+        "next_point": next_point(distance, rows, points),
+        "projected": projected,
+        "pb": format_time(best.get("pb_ms")),
+        "sb": format_time(best.get("sb_ms")),
+        "laps": _laps(distance, splits),
         "id": s["id"],
         "name": s["name"],
         "nation": s["nation"],
@@ -122,6 +199,7 @@ def _start(s, splits, stored):
                 "distance": sp.distance,
                 "time_ms": sp.time_ms,
                 "time": format_time(sp.time_ms),
+                "exact": format_exact(sp.time_ms),
                 "lap_ms": sp.lap_ms,
                 "lap": format_time(sp.lap_ms),
                 "rank": sp.rank,
@@ -140,3 +218,40 @@ def _start(s, splits, stored):
 
 def load(race_id):
     return build(Race.objects.select_related("competition").get(pk=race_id))
+
+
+# --- the snapshot cache: one build per topic version per process ------------------------------
+
+
+def cache_key(kind, ident, version):
+    return f"oval:snapshot:{kind}:{ident}:{version}"
+
+
+def cache_on_commit(kind, snap, ident):
+    """Keep the snapshot a writer just built, once (and only if) its transaction commits."""
+    text = dumps(snap)
+    transaction.on_commit(lambda: cache.set(cache_key(kind, ident, snap["version"]), text, CACHE_SECONDS))
+
+
+def cached(kind, ident, version):
+    """The snapshot text of exactly this version if this process has it, else None."""
+    return cache.get(cache_key(kind, ident, version))
+
+
+def cached_text(kind, ident, version, build_snapshot):
+    """(version, JSON text) of a topic's snapshot at its current `version`, built at most once."""
+    if version is None:
+        return None, None
+    text = cache.get(cache_key(kind, ident, version))
+    if text is None:
+        snap = build_snapshot(ident)
+        text = dumps(snap)
+        version = snap["version"]
+        cache.set(cache_key(kind, ident, version), text, CACHE_SECONDS)
+    return version, text
+
+
+def race_text(race_id):
+    """(version, JSON text) of the race snapshot: what the HTTP API and every new socket send."""
+    version = Race.objects.filter(pk=race_id).values_list("version", flat=True).first()
+    return cached_text("race", race_id, version, load)

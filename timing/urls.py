@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, api_write, officials, views
+from . import api, api_screens, api_write, officials, screen_pages, setup, views
 
 urlpatterns = [
     # Pages: screens for everyone.
@@ -8,16 +8,56 @@ urlpatterns = [
     path("competitions/<int:competition_id>/", views.competition, name="competition"),
     path("races/<int:race_id>/", views.spectator, name="spectator"),
     path("races/<int:race_id>/board/", views.board, name="board"),
+    path("classifications/<int:classification_id>/", views.classification, name="classification"),
+    path("classifications/<int:classification_id>/announcer/", views.classification, {"view": "announcer"},
+         name="classification-announcer"),
+    path("classifications/<int:classification_id>/board/", views.classification, {"view": "board"},
+         name="classification-board"),
+    path("classifications/<int:classification_id>/results.pdf", views.classification_pdf, name="classification-pdf"),
+    path("races/<int:race_id>/results/", views.results, name="results"),
+    path("races/<int:race_id>/results.pdf", views.results_pdf_file, name="results-pdf"),
+    path("races/<int:race_id>/embed/", views.embed, name="embed"),
+    # Pages: the venue's screens (timing/screen_pages.py).
+    path("competitions/<int:competition_id>/board/", screen_pages.venue_board, name="venue-board"),
+    path("competitions/<int:competition_id>/overlay/", screen_pages.competition_overlay, name="competition-overlay"),
+    path("screens/<str:name>/", screen_pages.named_screen, name="screen"),
+    path("races/<int:race_id>/overlay/", screen_pages.race_overlay, name="overlay"),
+    path("races/<int:race_id>/laps/", screen_pages.laps, name="laps"),
+    path("races/<int:race_id>/announcer/", screen_pages.race_announcer, name="announcer"),
+    path("competitions/<int:competition_id>/announcer/", screen_pages.competition_announcer, name="competition-announcer"),
     # Reading: public JSON.
     path("api/races/", api.race_list, name="api-races"),
     path("api/races/<int:race_id>/", api.race_snapshot, name="api-race"),
+    path("api/races/<int:race_id>/results", views.results_json, name="api-results"),
+    path("api/competitions/<int:competition_id>/", api.competition_snapshot, name="api-competition"),
+    path("api/classifications/<int:classification_id>/", api.classification, name="api-classification"),
+    path("api/competitions/<int:competition_id>/results", api.competition_results, name="api-competition-results"),
     # Officials: login and the console (timing/officials.py).
     path("login/", officials.LoginView.as_view(), name="login"),
     path("logout/", officials.LogoutView.as_view(), name="logout"),
     path("officials/", officials.races, name="officials"),
     path("officials/races/<int:race_id>/", officials.console, name="console"),
+    path("officials/competitions/<int:competition_id>/classifications/", officials.classifications,
+         name="officials-classifications"),
     path("officials/races/<int:race_id>/audit/", officials.audit, name="audit"),
     path("officials/races/<int:race_id>/audit.json", officials.audit_json, name="audit-json"),
+    # Officials: setting up the day (timing/setup.py).
+    path("officials/competitions/", setup.competitions, name="setup-competitions"),
+    path("officials/competitions/new/", setup.competition_new, name="setup-competition-new"),
+    path("officials/competitions/<int:competition_id>/", setup.competition, name="setup-competition"),
+    path("officials/competitions/<int:competition_id>/edit/", setup.competition_edit, name="setup-competition-edit"),
+    path("officials/competitions/<int:competition_id>/on-ice", setup.on_ice, name="setup-on-ice"),
+    path("officials/competitions/<int:competition_id>/races/new/", setup.race_new, name="setup-race-new"),
+    path("officials/races/<int:race_id>/edit/", setup.race_edit, name="setup-race-edit"),
+    path("officials/races/<int:race_id>/startlist/", setup.startlist, name="setup-startlist"),
+    path("officials/races/<int:race_id>/startlist/upload", setup.startlist_upload, name="setup-startlist-upload"),
+    path("officials/races/<int:race_id>/startlist/entry", setup.entry_add, name="setup-entry-add"),
+    path("officials/races/<int:race_id>/startlist/move", setup.entry_move, name="setup-entry-move"),
+    path("officials/races/<int:race_id>/startlist/withdraw", setup.entry_withdraw, name="setup-entry-withdraw"),
+    path("officials/races/<int:race_id>/startlist/swap", setup.pair_swap, name="setup-pair-swap"),
+    path("officials/races/<int:race_id>/startlist/up", setup.pair_up, name="setup-pair-up"),
+    path("officials/races/<int:race_id>/startlist/close-gaps", setup.pairs_close_gaps, name="setup-pairs-close-gaps"),
+    path("officials/competitions/<int:competition_id>/screens/", officials.screens, name="officials-screens"),
     # Writing: officials and devices, JSON (timing/api_write.py).
     path("api/races/<int:race_id>/passings", api_write.passings, name="api-passings"),
     path("api/races/<int:race_id>/pairs/<int:pair>/start", api_write.start, name="api-start"),
@@ -27,4 +67,29 @@ urlpatterns = [
     path("api/races/<int:race_id>/state", api_write.state, name="api-state"),
     path("api/passings/<int:passing_id>/correct", api_write.correct, name="api-correct"),
     path("api/passings/<int:passing_id>/void", api_write.void, name="api-void"),
+    path("api/competitions/", api_write.competitions, name="api-competitions"),
+    path("api/competitions/<int:competition_id>/races", api_write.races, name="api-competition-races"),
+    path("api/competitions/<int:competition_id>/on-ice", api_write.on_ice, name="api-on-ice"),
+    path("api/races/<int:race_id>/startlist", api_write.startlist, name="api-startlist"),
+    path("api/races/<int:race_id>/startlist/entries", api_write.startlist_entry, name="api-startlist-entry"),
+    path("api/races/<int:race_id>/startlist/withdraw", api_write.startlist_withdraw, name="api-startlist-withdraw"),
+    path("api/races/<int:race_id>/startlist/move", api_write.startlist_move, name="api-startlist-move"),
+    path("api/races/<int:race_id>/startlist/swap", api_write.startlist_swap, name="api-startlist-swap"),
+    path("api/races/<int:race_id>/startlist/renumber", api_write.startlist_renumber, name="api-startlist-renumber"),
+    # Device splits no single point fits, waiting for an official (timing/rules/assign.py).
+    path("api/races/<int:race_id>/held", api_write.held, name="api-held"),
+    path("api/held/<int:held_id>/place", api_write.place, name="api-held-place"),
+    path("api/held/<int:held_id>/discard", api_write.discard, name="api-held-discard"),
+    path("api/competitions/<int:competition_id>/classifications", api_write.classifications, name="api-classifications"),
+    path("api/classifications/<int:classification_id>/edit", api_write.classification_edit, name="api-classification-edit"),
+    # Mass start: crossings of the line by bib.
+    path("api/races/<int:race_id>/crossings", api_write.crossings, name="api-crossings"),
+    path("api/races/<int:race_id>/bib-status", api_write.bib_status, name="api-bib-status"),
+    path("api/crossings/<int:crossing_id>/correct", api_write.correct_crossing, name="api-correct-crossing"),
+    path("api/crossings/<int:crossing_id>/void", api_write.void_crossing, name="api-void-crossing"),
+    # The venue's screens: officials' commands, and the displays' heartbeat (timing/api_screens.py).
+    path("api/competitions/<int:competition_id>/screens", api_screens.screens_collection, name="api-screens"),
+    path("api/competitions/<int:competition_id>/screens/<str:name>", api_screens.command, name="api-screen"),
+    path("api/competitions/<int:competition_id>/screens/<str:name>/seen", api_screens.seen, name="api-screen-seen"),
+    path("api/races/<int:race_id>/announcer", api_screens.announcer, name="api-announcer"),
 ]

@@ -8,6 +8,8 @@
 
 export const LANES = ["inner", "outer"];
 export const LANE_NAMES = { inner: "Inner", outer: "Outer" };
+/* A team pursuit's two positions: where each team starts and finishes. */
+export const STRAIGHTS = { inner: "Home straight", outer: "Back straight" };
 export const ARMBANDS = { inner: "white", outer: "red" };
 
 /* Build an element: h("td", "time leads", "43.78") or h("div", "row", [child, child]). */
@@ -82,6 +84,55 @@ export function timeCell(p) {
   return cell;
 }
 
+/*
+ * One measuring point of a skater: point, time (the leads/behind rule), lap, rank, difference,
+ * and an extra cell where a kind has one (a team pursuit's difference to the other team).
+ */
+export function splitRow(p, extra = null) {
+  const row = h("tr", "split", [
+    h("th", "point", `${p.distance} m`),
+    timeCell(p),
+    h("td", "lap", p.lap || ""),
+    h("td", "rank", p.rank ?? ""),
+    h("td", "diff", diffText(p) || ""),
+    extra,
+  ]);
+  row.dataset.point = p.distance;
+  return row;
+}
+
+/* A measuring point still to come: the row is there, empty, so the table does not jump. */
+export function pendingSplitRow(distance, extra = null) {
+  const row = h("tr", "split pending", [
+    h("th", "point", `${distance} m`), h("td", "time", ""), h("td", "lap", ""), h("td", "rank", ""), h("td", "diff", ""),
+    extra,
+  ]);
+  row.dataset.point = distance;
+  return row;
+}
+
+/* PB and SB as a start list and the next pair show them ("PB 1:14.50 · SB 1:15.02"). */
+export function bests(start) {
+  const parts = [];
+  if (start.pb) parts.push(h("span", "pb", [h("small", "", "PB "), start.pb]));
+  if (start.sb) parts.push(h("span", "sb", [h("small", "", "SB "), start.sb]));
+  return h("span", "bests", parts.length ? parts : null);
+}
+
+/* A screen must not dim or sleep; the browser drops the lock whenever the tab hides. */
+export function keepAwake() {
+  const ask = async () => {
+    if (!("wakeLock" in navigator) || document.visibilityState !== "visible") return;
+    try {
+      await navigator.wakeLock.request("screen");
+    } catch (e) {
+      /* not allowed here (no user gesture, battery saver): the screen still works */
+    }
+  };
+  ask();
+  document.addEventListener("visibilitychange", ask);
+}
+
 /* The "*" that says a person's eyes are on invented demo data. */
 export function invented(flag) {
   return flag ? h("span", "invented", "*") : null;
@@ -151,7 +202,9 @@ export function everyTenth(tick) {
 /* Show the connection state without ever hiding what is on screen. */
 export function showStatus(el, status) {
   el.dataset.status = status;
-  el.textContent = status === "live" ? "" : status === "connecting" ? "connecting…" : "reconnecting…";
+  el.textContent = {
+    live: "", connecting: "connecting…", reconnecting: "reconnecting…", behind: "behind: last results shown",
+  }[status] ?? status;
 }
 
 /* Set every [data-clock] under `root` for the current pair; touch the DOM only when it changes. */

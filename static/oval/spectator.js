@@ -2,69 +2,42 @@
  * The spectators' page (phone first): the pair on the ice live, full standings, every pair's
  * times, the pairs still to skate. Small on purpose: no framework, one socket, plain DOM.
  */
-import { follow } from "./live.js";
+import { MAX_DELAY_S, clampDelay, follow, rememberDelay, requestedDelay } from "./live.js";
+import { gapChart } from "./gapchart.js";
+import { chip, pairName, renderNow, renderStandings } from "./now.js";
+import { renderMassStartSpectator } from "./spectator_mass_start.js";
 import {
-  ARMBANDS, LANES, LANE_NAMES, diffText, everyTenth, fill, finishOf, h, invented, pairByNumber,
-  recordBadge, showStatus, standingRow, statusBadges, timeCell, updateClocks,
+  LANES, everyTenth, fill, h, invented, pairByNumber, showStatus, statusBadges, timeCell, updateClocks,
 } from "./show.js";
 
 const root = document.getElementById("spectator");
 const raceId = Number(root.dataset.race);
 let live = null;
 
-function chip(lane) {
-  return h("span", `chip armband-${ARMBANDS[lane]}`, LANE_NAMES[lane]);
+const charted = new Set(); // "pair-lane" of skaters tapped in the standings, drawn beside the pair on the ice
+
+/* The gap chart: the two skaters on the ice, and whoever the spectator tapped in the standings. */
+function renderGaps(state) {
+  const pair = pairByNumber(state, state.race.current_pair);
+  const keys = new Set(pair ? LANES.filter((lane) => pair[lane]).map((lane) => `${pair.number}-${lane}`) : []);
+  charted.forEach((key) => keys.add(key));
+  const series = [...keys].map((key) => {
+    const [number, lane] = key.split("-");
+    const start = (pairByNumber(state, Number(number)) || {})[lane];
+    return start && { key, label: start.name.split(" ").pop(), passings: start.passings };
+  }).filter(Boolean);
+  fill(document.getElementById("gaps"), [gapChart(state.race.points, series)]);
+  for (const row of document.querySelectorAll("#standings tr")) {
+    row.classList.toggle("charted", charted.has(`${row.dataset.pair}-${row.dataset.lane}`));
+  }
 }
 
-function nowLane(race, pair, lane) {
-  const start = pair[lane];
-  if (!start) return null;
-  const rows = start.passings.map((p) => {
-    const row = h("tr", "split", [
-      h("th", "point", `${p.distance} m`),
-      timeCell(p),
-      h("td", "lap", p.lap || ""),
-      h("td", "rank", p.rank ? `${p.rank}.` : ""),
-      h("td", "diff", diffText(p) || ""),
-    ]);
-    row.dataset.point = p.distance;
-    return row;
-  });
-  const finish = finishOf(start, race);
-  const clock = h("span", "clock", "");
-  clock.dataset.clock = lane;
-  const card = h("div", `lane-card lane-${lane}`, [
-    h("div", "lane-top", [
-      chip(lane),
-      h("span", "who", [
-        h("span", "name", [start.name, invented(start.invented)]), " ", h("span", "nation", start.nation),
-        ...statusBadges(start), finish ? recordBadge(finish.record) : null,
-      ]),
-      clock,
-    ]),
-    rows.length ? h("table", "splits", h("tbody", "", rows)) : null,
-  ]);
-  card.dataset.lane = lane;
-  return card;
-}
-
-function renderNow(state) {
-  const { race } = state;
-  const pair = pairByNumber(state, race.current_pair);
-  document.getElementById("now-title").textContent = pair
-    ? `Pair ${pair.number}${race.state === "live" ? " · on the ice" : ""}`
-    : "Now";
-  fill(document.getElementById("now-lanes"), pair ? LANES.map((lane) => nowLane(race, pair, lane)) : []);
-}
-
-function renderStandings(state) {
-  fill(
-    document.getElementById("standings"),
-    state.standings.map((s) => standingRow(s, {
-      row: "tr", cell: "td", className: s.pair === state.race.current_pair ? "mine" : "",
-      rank: s.rank ? `${s.rank}.` : "",
-    })),
-  );
+function toggleCharted(event) {
+  const row = event.target.closest("tr[data-pair]");
+  if (!row) return;
+  const key = `${row.dataset.pair}-${row.dataset.lane}`;
+  if (!charted.delete(key)) charted.add(key);
+  if (live.shown) renderGaps(live.shown);
 }
 
 function started(pair) {
@@ -74,14 +47,14 @@ function started(pair) {
 /* One pair's times: a line with the skater, then her time at every measuring point below it. */
 function pairBlock(race, pair) {
   const n = race.points.length;
-  const title = h("tr", "", h("th", "pair-no", `Pair ${pair.number}`));
+  const title = h("tr", "", h("th", "pair-no", `${pairName(race)} ${pair.number}`));
   title.firstChild.colSpan = n;
   const points = h("tr", "points", race.points.map((d) => h("th", "", `${d} m`)));
   const rows = LANES.filter((lane) => pair[lane]).flatMap((lane) => {
     const start = pair[lane];
     const at = new Map(start.passings.map((p) => [p.distance, p]));
     const who = h("tr", "who", h("th", "", [
-      chip(lane), " ", start.name, invented(start.invented), " ", h("span", "nation", start.nation), " ", ...statusBadges(start),
+      chip(lane, race.kind), " ", start.name, invented(start.invented), " ", h("span", "nation", start.nation), " ", ...statusBadges(start),
     ]));
     who.firstChild.colSpan = n;
     const times = h("tr", "times", race.points.map((d) => (at.has(d) ? timeCell(at.get(d)) : h("td", "time none", "–"))));
@@ -100,11 +73,11 @@ function renderPairs(state) {
   fill(
     document.getElementById("upcoming"),
     upcoming.length ? upcoming.map((p) => {
-        const names = LANES.filter((lane) => p[lane]).map((lane) => [chip(lane), " ", p[lane].name, invented(p[lane].invented), " ", h("span", "nation", p[lane].nation)]);
-        const item = h("li", "", [h("span", "pair-no", `Pair ${p.number}`), ...names.flatMap((n) => [h("span", "skater", n)])]);
+        const names = LANES.filter((lane) => p[lane]).map((lane) => [chip(lane, race.kind), " ", p[lane].name, invented(p[lane].invented), " ", h("span", "nation", p[lane].nation)]);
+        const item = h("li", "", [h("span", "pair-no", `${pairName(race)} ${p.number}`), ...names.flatMap((n) => [h("span", "skater", n)])]);
         item.dataset.pair = p.number;
         return item;
-      }) : [h("li", "none", "Every pair has started.")],
+      }) : [h("li", "none", `Every ${pairName(race).toLowerCase()} has started.`)],
   );
 }
 
@@ -114,15 +87,57 @@ function render(state) {
   stateEl.textContent = race.state === "live" ? "● live" : race.state;
   stateEl.dataset.state = race.state;
   document.getElementById("demo").hidden = !race.demo;
+  if (race.kind === "mass_start") {
+    renderMassStartSpectator(state);
+    return;
+  }
   renderNow(state);
   renderStandings(state);
+  renderGaps(state);
   renderPairs(state);
   tick();
 }
 
 function tick() {
-  if (live && live.state) updateClocks(root, live.state, live.clock.now());
+  if (live && live.shown && live.shown.race.kind !== "mass_start") updateClocks(root, live.shown, live.now());
 }
 
-live = follow(raceId, { onState: render, onStatus: (s) => showStatus(document.getElementById("conn"), s) });
+/*
+ * The TV delay: a viewer of a stream 20-60 s behind sets it once (or taps "sync" when she sees a
+ * start on TV) and everything on the page, clocks included, runs that much late: no spoilers.
+ */
+function setDelay(seconds) {
+  const value = clampDelay(seconds);
+  live.setDelay(value);
+  rememberDelay(value);
+  document.getElementById("delay").value = value;
+  const note = document.getElementById("delay-note");
+  note.hidden = value === 0;
+  note.textContent = `TV delay: ${value} s behind live`;
+}
+
+/* The start a viewer syncs on: the pair on the ice, or a mass start's one start. */
+function syncToStream() {
+  const { state } = live;
+  const pair = state && state.pairs.find((p) => p.number === state.race.current_pair);
+  const behind = pair && pair.started_at ? Math.round((live.clock.now() - pair.started_at) / 1000) : null;
+  const hint = document.getElementById("delay-hint");
+  if (behind === null || behind < 0 || behind > MAX_DELAY_S) {
+    hint.textContent = "Tap the moment you see a pair start on TV, after the start has happened here.";
+    return;
+  }
+  hint.textContent = `Synced: ${behind} s behind live.`;
+  setDelay(behind);
+}
+
+live = follow(raceId, {
+  onState: render,
+  onStatus: (s) => showStatus(document.getElementById("conn"), s),
+  delaySeconds: requestedDelay({ remember: true }),
+});
+document.getElementById("delay").max = MAX_DELAY_S;
+document.getElementById("delay").addEventListener("change", (e) => setDelay(e.target.value));
+document.getElementById("sync").addEventListener("click", syncToStream);
+document.getElementById("standings").addEventListener("click", toggleCharted);
+setDelay(live.delayMs / 1000);
 everyTenth(tick);

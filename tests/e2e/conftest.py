@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from timing import live, server
+from timing import hub, server, topics
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -103,13 +103,17 @@ def open_screen(live_url, browser):
 
 def race_hub():
     """The hub of the Daphne thread (the only one whose loop is running)."""
-    return next(h for h in list(live.HUBS.values()) if h.loop.is_running())
+    return next(h for h in list(hub.HUBS.values()) if h.loop.is_running())
+
+
+def race_sockets(race_id):
+    """The consumers following `race_id` in the Daphne thread's hub."""
+    return set(race_hub().sockets.get(topics.group(topics.RACE, race_id), ()))
 
 
 def drop_sockets(race_id):
     """Make the server close every socket of `race_id`, as a restart or a proxy timeout would."""
-    hub = race_hub()
-    consumers = list(hub.sockets.get(race_id, ()))
+    consumers = list(race_sockets(race_id))
     for consumer in consumers:
-        asyncio.run_coroutine_threadsafe(consumer.close(), hub.loop).result(5)
+        asyncio.run_coroutine_threadsafe(consumer.close(), race_hub().loop).result(5)
     return consumers

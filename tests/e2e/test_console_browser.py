@@ -43,15 +43,21 @@ def test_an_official_runs_a_pair_from_the_keyboard_and_the_board_follows(open_sc
     expect(console.locator("#start")).to_be_disabled()
     expect(console.locator("#time-inner")).to_be_focused()
 
-    # Still in the inner time field: a letter is never part of a time, so O is the lane shortcut.
+    # In the inner time field a letter is refused with a hint; Esc leaves the field, then O is the shortcut.
+    console.keyboard.press("o")
+    expect(console.locator("#hint-inner")).to_contain_text("“o” is not part of a time")
+    expect(console.locator("#time-inner")).to_be_focused()
+    console.keyboard.press("Escape")
     console.keyboard.press("o")
     expect(console.locator("#time-outer")).to_be_focused()
     expect(console.locator("#time-inner")).to_have_value("")
+    expect(console.locator("#hint-inner")).to_be_empty()
     expect(console.locator("#point-outer")).to_have_value("200")
     console.keyboard.type("17.68")
     console.keyboard.press("Enter")
     expect(board_time(board, "outer", 200)).to_contain_text("17.68")
     expect(console.locator("#time-outer")).to_have_value("")
+    expect(console.locator("#message-outer")).to_have_text("Saved 17.68 at 200 m for pair 15 outer (Jutta Leerdam).")
     expect(console.locator("#point-outer")).to_have_value("600")
 
     sent = []
@@ -84,7 +90,7 @@ def test_an_official_runs_a_pair_from_the_keyboard_and_the_board_follows(open_sc
 
     # every change is in the console's audit panel, newest first, with who and why
     first_row = console.locator("#audit-table tbody tr").first
-    expect(first_row).to_contain_text("correction")
+    expect(first_row).to_contain_text("Correction")
     expect(first_row).to_contain_text("photo finish")
     expect(first_row).to_contain_text("official")
     assert Change.objects.filter(race_id=race_id, source="official").count() == 6
@@ -98,7 +104,7 @@ def test_a_refused_entry_is_explained_next_to_the_field_and_changes_nothing(open
     console.keyboard.press("o")
     console.keyboard.type("1.00")
     console.keyboard.press("Enter")
-    error = console.locator("#error-outer")
+    error = console.locator("#message-outer")
     expect(error).to_contain_text("faster than any skater")
     expect(console.locator("#time-outer")).to_have_attribute("aria-invalid", "true")
     assert Passing.objects.count() == 0 and type(startlist_race).objects.get(pk=race_id).version == version

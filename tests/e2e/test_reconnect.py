@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from timing import services
 
-from .conftest import PHONE, drop_sockets, race_hub
+from .conftest import PHONE, drop_sockets, race_sockets
 from .races import pair_one_skated
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +47,7 @@ def test_a_dropped_socket_reconnects_and_resyncs_to_what_was_missed(open_screen,
     assert "reconnecting" in page.evaluate("window.statusSeen")
     # It never went blank: what it showed before is still there.
     expect(page.locator('#lane-inner tr[data-point="200"] td.time')).to_have_class(LEADS)
-    sockets = race_hub().sockets.get(race_id, set())
+    sockets = race_sockets(race_id)
     assert len(sockets) == 1 and not (sockets & set(dropped))
 
 
@@ -94,7 +94,7 @@ def test_a_socket_silent_for_twenty_seconds_is_given_up_and_replaced(open_screen
     screen = open_screen()
     screen.page.clock.install()  # the page's own timers, so its 20 s can pass in an instant
     page = screen.open(f"/races/{race_id}/board/")
-    first = set(race_hub().sockets.get(race_id, ()))
+    first = race_sockets(race_id)
     assert len(first) == 1
     page.evaluate(WATCH_STATUS)
 
@@ -104,5 +104,5 @@ def test_a_socket_silent_for_twenty_seconds_is_given_up_and_replaced(open_screen
     assert "reconnecting" in page.evaluate("window.statusSeen")
     services.record_passing(race_id, 2, "inner", 200, 17990, services.REPLAY)
     expect(page.locator('#lane-inner tr[data-point="200"] td.time')).to_have_class(LEADS, timeout=1000)
-    now = set(race_hub().sockets.get(race_id, ()))
+    now = race_sockets(race_id)
     assert len(now) == 1 and not (now & first)

@@ -10,10 +10,10 @@ from urllib.parse import urlparse
 import pytest
 from websockets.sync.client import connect
 
-from timing import services
+from timing import services, topics
 from timing.wire import MAX_QUEUED
 
-from .conftest import race_hub
+from .conftest import race_hub, race_sockets
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +39,7 @@ def handshake_and_stop_reading(host, port, race_id):
 
 
 def members(race_id):
-    return len(race_hub().sockets.get(race_id, ()))
+    return len(race_sockets(race_id))
 
 
 def wait_for(condition, seconds=10):
@@ -81,7 +81,7 @@ def check_the_reader_is_not_held_back(reader, race_id):
     sent_at = time.monotonic()
     for n in range(FRAMES):
         text = json.dumps({"type": "heartbeat", "server_time": n, "pad": pad})
-        asyncio.run_coroutine_threadsafe(hub.fanout(race_id, 0, text), hub.loop).result(5)
+        asyncio.run_coroutine_threadsafe(hub.fanout(topics.group(topics.RACE, race_id), 0, text), hub.loop).result(5)
     services.record_passing(race_id, 1, "inner", 200, 18190, services.REPLAY)  # and a real update after them
 
     assert wait_for(lambda: members(race_id) == 1), "the stalled socket was never dropped"

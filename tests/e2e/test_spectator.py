@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from timing import services
 
-from .conftest import PHONE
+from .conftest import ARTIFACTS, PHONE
 from .races import pair_one_skated
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +32,12 @@ def test_it_shows_the_pair_on_the_ice_live_with_the_same_rule(open_screen, start
     expect(slow).to_have_class(BEHIND, timeout=1000)
     expect(slow).not_to_have_class(LEADS)
     expect(slow).to_have_text(re.compile(r"▼\s*18\.33"))
+    # Each skater still racing shows the server's projected finish, marked as a projection.
+    from tests.conftest import snapshot
+
+    projected = snapshot(race_id)["pairs"][1]["inner"]["projected"]
+    expect(now.locator('[data-lane="inner"] .projected')).to_have_text(
+        f"projected finish {projected['time']} · {projected['rank']}.")
     # The same times in the pair's row of the history.
     expect(page.locator('table.pair[data-pair="2"] tr[data-lane="inner"] td.time[data-point="200"]')).to_have_class(LEADS)
 
@@ -62,3 +68,24 @@ def test_it_fits_a_phone_without_sideways_scrolling(open_screen, startlist_race)
     race_id = pair_one_skated(startlist_race)
     page = open_screen(PHONE).open(f"/races/{race_id}/")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_gap_chart_draws_one_dot_per_split_live_and_adds_a_tapped_skater(open_screen, startlist_race):
+    race_id = pair_one_skated(startlist_race)
+    screen = open_screen(PHONE)
+    page = screen.open(f"/races/{race_id}/")
+    chart = page.locator("#gaps svg.gap-chart")
+    expect(chart.locator("g.series")).to_have_count(2)  # Kowalska and Hansen, on the ice, no splits yet
+    expect(chart.locator("circle")).to_have_count(0)
+    services.record_passing(race_id, 2, "inner", 200, 17400, services.REPLAY)
+    services.record_passing(race_id, 2, "outer", 200, 18400, services.REPLAY)
+    services.record_passing(race_id, 2, "inner", 600, 44000, services.REPLAY)
+    expect(chart.locator("g.series-0 circle")).to_have_count(2, timeout=2000)
+    expect(chart.locator("g.series-1 circle")).to_have_count(1)
+    expect(chart.locator('g.series-0 circle[data-point="200"]')).to_have_class("leads")
+    expect(chart.locator('g.series-1 circle[data-point="200"]')).to_have_class("behind")
+    # Tap Schulting (pair 1, outer) in the standings: her three splits join the chart.
+    page.locator('#standings tr[data-pair="1"][data-lane="outer"]').click()
+    expect(chart.locator('g.series[data-key="1-outer"] circle')).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=ARTIFACTS / "spectator-gap-chart.png", full_page=True)

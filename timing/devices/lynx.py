@@ -10,7 +10,7 @@ the parser keeps what it has not finished. A packet it cannot read is returned a
 never raised: one bad line from a wire must not stop the timing of a race.
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SYNCED, UNSYNCED = 0x01, 0x02
 EOT = (0x0D, 0x0A)
@@ -31,6 +31,7 @@ class Packet:
     round: str | None = None
     heat: str | None = None
     synced: bool = True
+    raw: bytes = field(default=b"", compare=False, repr=False)  # sync byte and body, as received: for the journal
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def parse_packet(sot, body):
     if opcode == "S" and identifier is None:
         return Malformed(raw, "a split needs an identifier (the lane)")
     event, round_, heat = rest[1:] if len(rest) == 4 else (None, None, None)
-    return Packet(opcode, time_ms, identifier, event, round_, heat, synced=sot == SYNCED)
+    return Packet(opcode, time_ms, identifier, event, round_, heat, synced=sot == SYNCED, raw=raw)
 
 
 class Parser:

@@ -104,8 +104,10 @@ def _record_mark(start, ms, records, earlier_finishes):
     return None
 
 
-def compute_board(distance, starts, records=()):
-    points = measuring_points(distance)
+def compute_board(distance, starts, records=(), points=None):
+    """The board of one race. `points` defaults to the distance's measuring points; a team
+    pursuit passes its own (every 400 m from each team's line), the rules being the same."""
+    points = points or measuring_points(distance)
     by_key = {s.key: s for s in starts}
     counted = [s for s in starts if s.status != DQ]
 

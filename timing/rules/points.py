@@ -32,8 +32,11 @@ def check_point(distance, point):
 
 
 def lap_ms(points, times, point):
-    """Time for the 400 m that end at `point`, or None for the opening part or a missing split."""
+    """Time for the 400 m that end at `point`, or None for an opening part shorter than a lap or a
+    missing split. The 10000 m's first point is 400 m from the start, so its first lap is its time."""
     idx = points.index(point)
+    if idx == 0 and point == LAP:  # the 10000 m: its first point is a whole lap from the start
+        return times.get(point)
     if idx == 0 or points[idx - 1] != point - LAP:
         return None
     before = times.get(points[idx - 1])
@@ -41,6 +44,21 @@ def lap_ms(points, times, point):
     if before is None or here is None:
         return None
     return here - before
+
+
+#: Lap counters stand at each lane from this distance up (3000 m: 7½ laps).
+LAP_COUNTER_FROM = 3000
+
+
+def laps_to_go(distance, passed):
+    """Whole laps left after passing the point `passed` (0: at the start), as a lap counter shows.
+
+    The counter counts crossings of the finish line still to come: 25 at the start of a 10000 m,
+    24 after its first lap, 0 after the finish. On the 3000 m and 5000 m the start is half a lap
+    before the line, so the counter reads 8 and 13 until the first crossing at 200 m, then 7 and
+    12: the number of times the skater will still pass under it.
+    """
+    return -(-(distance - passed) // LAP)
 
 
 #: The fastest any skater has gone is about 15 m/s on average; 20 m/s leaves room and still
@@ -67,10 +85,13 @@ def check_plausible(point, ms):
     return ms
 
 
-def check_order(distance, times, point, ms):
-    """A new time must come after the skater's earlier passings and before her later ones."""
-    points = measuring_points(distance)
-    check_point(distance, point)
+def check_order(distance, times, point, ms, points=None):
+    """A new time must come after the skater's earlier passings and before her later ones.
+
+    `points`, when given, are already checked (a team pursuit's own measuring points)."""
+    if points is None:
+        points = measuring_points(distance)
+        check_point(distance, point)
     for other in points:
         t = times.get(other)
         if t is None or other == point:
@@ -88,3 +109,9 @@ def check_order(distance, times, point, ms):
                 "time",
             )
     return ms
+
+
+def next_point(distance, times, points=None):
+    """The point an official types next for a skater: the first without a time, so after a void
+    or a missed split the box waits where the gap is; None once every point has a time."""
+    return next((p for p in points or measuring_points(distance) if p not in times), None)

@@ -92,3 +92,26 @@ def format_diff(ms):
     if size < 10:
         return f"{sign}0.{size:03d}"
     return sign + format_time(size)
+
+
+def format_exact(ms):
+    """Thousandths, as the timing system measured them: 72310 -> "1:12.310", 34258 -> "34.258".
+
+    The one exact format for the audit trail, the console and exports: where a correction of
+    a thousandth must be visible, the truncated display would hide it.
+    """
+    if ms is None:
+        return None
+    minutes, rest = divmod(ms, 60_000)
+    seconds, thousandths = divmod(rest, 1000)
+    if minutes:
+        return f"{minutes}:{seconds:02d}.{thousandths:03d}"
+    return f"{seconds}.{thousandths:03d}"
+
+
+def format_tenths(ms):
+    """Tenths, truncated like every shown time: 72414 -> "1:12.4". For what is not a measured
+    time (a running clock, a projection), where hundredths would claim a precision it has not."""
+    if ms is None:
+        return None
+    return format_time(ms)[:-1]

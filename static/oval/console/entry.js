@@ -1,0 +1,129 @@
+/*
+ * Writing from the console. An entry carries an Idempotency-Key that stays the same until the
+ * entry is settled, so a double Enter or a retry never stores a time twice. What needs a second
+ * Enter (a soft warning, a pair that is not on the ice, a replay) is the server's decision: it
+ * answers 409 with a `warning` code, the console shows its words, and a second Enter on the very
+ * same entry sends it again with "confirm": true. Anything typed differently is a new entry.
+ */
+import { deliver, newKey, post } from "./send.js";
+import { clear, say } from "./messages.js";
+import { api, expect, part, ui } from "./ui.js";
+
+const entries = {}; // lane -> {fingerprint, key, warned, handle} of the entry not yet settled
+
+/* A plain write (start, status, pair, state): its refusal is shown next to it until its subject moves. */
+export async function write(url, body, messageEl, subject, field = null) {
+  const res = await post(url, body, newKey());
+  if (res.ok) {
+    clear(messageEl);
+    expect(res.data.version);
+  } else {
+    const text = res.status === 0 || res.status >= 500 ? `${res.data.error} Not saved: try again.` : res.data.error;
+    say(messageEl, text, "error", subject, field);
+  }
+  return res;
+}
+
+function laneSubject(lane) {
+  const input = part(lane, "time");
+  const select = part(lane, "point");
+  return () => `${ui.viewPair}|${select.value}|${input.value.trim()}`;
+}
+
+function unsavedText(what, tries, res, wait) {
+  const why = res.status === 0 ? "No answer from the server" : `The server answered ${res.status}`;
+  return `NOT SAVED YET: ${what}. ${why}; trying again in ${Math.round(wait / 100) / 10} s (try ${tries + 1}). ` +
+    "Esc stops trying.";
+}
+
+export async function record(lane) {
+  const input = part(lane, "time");
+  const select = part(lane, "point");
+  const message = part(lane, "message");
+  const time = input.value.trim();
+  const current = entries[lane];
+  if (current && current.handle) return; // still being delivered: the same entry, not a second one
+  if (!time) {
+    say(message, "Type a time first, such as 17.68 or 1:12.31.", "error", laneSubject(lane), input);
+    return;
+  }
+  const body = { pair: ui.viewPair, lane, distance: Number(select.value), time };
+  const fingerprint = JSON.stringify(body);
+  const entry = current && current.fingerprint === fingerprint ? current : { fingerprint, key: newKey(), warned: null };
+  entries[lane] = entry;
+  const what = `${time} at ${body.distance} m, pair ${body.pair} ${lane}`;
+  const sent = entry.warned ? { ...body, confirm: true } : body;
+  entry.handle = deliver(api("/passings"), sent, entry.key, (tries, res, wait) => {
+    say(message, unsavedText(what, tries, res, wait), "unsaved", () => "", input);
+  });
+  const res = await entry.handle.done;
+  entry.handle = null;
+  if (res.cancelled) {
+    entries[lane] = null;
+    say(message, `Stopped trying: ${what} may not be stored. Check the table before typing it again.`, "error",
+      laneSubject(lane), input);
+  } else if (res.ok) {
+    entries[lane] = null;
+    if (input.value.trim() === time) input.value = "";
+    const p = res.data.passing;
+    // Stays until she types the next time (the Point box moving on is expected, not a new subject).
+    const typed = () => `${ui.viewPair}|${input.value.trim()}`;
+    say(message, `Saved ${p.time} at ${p.distance} m for pair ${p.pair} ${p.lane} (${p.skater}).`, "saved", typed, input);
+    expect(res.data.version);
+  } else if (res.status === 409 && res.data.warning) {
+    entry.warned = res.data.warning;
+    say(message, `${res.data.error} Press Enter again to store it anyway, Esc to cancel.`, "warning",
+      laneSubject(lane), input);
+    message.dataset.warning = res.data.warning;
+  } else {
+    entries[lane] = null;
+    say(message, res.data.error, "error", laneSubject(lane), input);
+  }
+}
+
+/* Esc in a lane's time field: stop a retry, or drop a warning. True when there was one. */
+export function cancel(lane) {
+  const entry = entries[lane];
+  if (!entry) return false;
+  if (entry.handle) {
+    entry.handle.cancel();
+    return true;
+  }
+  entries[lane] = null;
+  const message = part(lane, "message");
+  if (message.dataset.kind !== "warning") return false; // the warning already went with its subject
+  clear(message);
+  return true;
+}
+
+/* A correction or a void, with the same warnings, confirmation and retries as an entry. */
+const edits = {}; // passing id -> {fingerprint, key, warned, handle}
+
+export async function edit(url, body, show) {
+  const fingerprint = url + JSON.stringify(body);
+  const id = url;
+  const current = edits[id];
+  if (current && current.handle) return;
+  const entry = current && current.fingerprint === fingerprint ? current : { fingerprint, key: newKey(), warned: null };
+  edits[id] = entry;
+  entry.handle = deliver(url, entry.warned ? { ...body, confirm: true } : body, entry.key, (tries, res, wait) => {
+    show(unsavedText("the correction", tries, res, wait), "unsaved");
+  });
+  const res = await entry.handle.done;
+  entry.handle = null;
+  if (res.ok) {
+    edits[id] = null;
+    ui.editing = null;
+    expect(res.data.version);
+  } else if (res.cancelled) {
+    edits[id] = null;
+    show("Stopped trying: the correction may not be stored. Check the table.", "error");
+  } else if (res.status === 409 && res.data.warning) {
+    entry.warned = res.data.warning;
+    show(`${res.data.error} Press Enter again to store it anyway.`, "warning");
+  } else {
+    edits[id] = null;
+    show(res.data.error, "error");
+  }
+  return res;
+}

@@ -1,0 +1,85 @@
+/*
+ * What a venue screen shows besides a race's board: a start list, a result list, standings, a
+ * message, the competition's name. Each takes a race state from the live feed (live.js) and
+ * returns an element; what to show was decided by the server (timing/screens.py).
+ */
+import { LANES, bests, h, invented, standingRow, statusBadges } from "./show.js";
+
+function heading(kicker, title, note) {
+  return h("header", "sheet-head", [
+    h("span", "kicker", kicker),
+    h("h1", "sheet-title", title),
+    note ? h("span", "sheet-note", note) : null,
+  ]);
+}
+
+function entrant(start, lane) {
+  if (!start) return h("div", `entrant entrant-${lane} empty`, "—");
+  return h("div", `entrant entrant-${lane}`, [
+    h("span", `lane-chip lane-chip-${lane}`, lane === "inner" ? "I" : "O"),
+    h("span", "name", [start.name, invented(start.invented)]),
+    h("span", "nation", start.nation),
+    bests(start),
+    ...statusBadges(start),
+  ]);
+}
+
+/* The mark that invented demo data never passes itself off as real (DOMAIN.md). */
+function demoNote(race) {
+  return race.demo ? h("p", "demo", "DEMO DATA: names and times marked * are invented") : null;
+}
+
+/* The start list: one row per pair, inner lane then outer, with PB and SB. */
+export function startList(state, { kicker = "Start list", limit = null } = {}) {
+  const { race } = state;
+  const pairs = limit ? state.pairs.filter((p) => p.number >= race.current_pair).slice(0, limit) : state.pairs;
+  const rows = pairs.map((p) => {
+    const row = h("li", "pair-row", [h("span", "pair-no", p.number), ...LANES.map((lane) => entrant(p[lane], lane))]);
+    row.dataset.pair = p.number;
+    return row;
+  });
+  const list = h("ol", "startlist", rows.length ? rows : [h("li", "pair-row empty", "The start list is not in yet.")]);
+  list.style.setProperty("--rows", String(Math.max(1, rows.length)));
+  const more = state.pairs.length - pairs.length;
+  return h("section", "sheet sheet-startlist", [
+    heading(kicker, race.title, race.competition.name),
+    list,
+    more > 0 ? h("p", "more", `… and ${more} more pair${more === 1 ? "" : "s"}`) : null,
+    demoNote(race),
+  ]);
+}
+
+/*
+ * A race's list for the whole screen. With `list` (the official result list, GET
+ * /api/races/<id>/results: timing/results.py) it shows every skater drawn, statuses with their
+ * reasons, and the official/unofficial mark the server gives; without it (standings mode, or a
+ * kind of race without a result list yet) the live standings.
+ */
+export function resultList(state, { list = null, kicker, limit = null } = {}) {
+  const { race } = state;
+  const all = list ? [...list.ranked, ...list.unranked] : state.standings;
+  const shown = limit ? all.slice(0, limit) : all;
+  const rows = shown.map((s) => {
+    const row = standingRow(s, { row: "li", cell: "span", className: "standing", rank: s.rank ?? "" });
+    if (s.note) row.append(h("span", "reason", s.note));
+    return row;
+  });
+  const mark = list ? (list.official ? "OFFICIAL" : "UNOFFICIAL") : null;
+  const ol = h("ol", "results", rows.length ? rows : [h("li", "standing empty", "No times yet.")]);
+  ol.style.setProperty("--rows", String(Math.max(1, Math.ceil(rows.length / 2))));
+  const sheet = h("section", "sheet sheet-results", [heading(kicker || "Results", race.title, mark), ol, demoNote(race)]);
+  if (mark) sheet.dataset.official = String(list.official);
+  return sheet;
+}
+
+export function message(text) {
+  return h("section", "sheet sheet-message", [h("p", "message", text)]);
+}
+
+export function idle(competition) {
+  return h("section", "sheet sheet-idle", [
+    h("h1", "idle-name", competition.name),
+    competition.venue ? h("p", "idle-venue", competition.venue) : null,
+  ]);
+}
+

@@ -1,0 +1,216 @@
+"""Each process's hub: the one member of the channel-layer group of every topic it serves.
+
+Design (measured in bench/results.md): the hub holds the process's sockets per topic, so a
+broadcast is one channel-layer message per *process*, serialized once, and the per-socket work
+is a single write. Its poll of the database's versions is what makes delivery safe although the
+layer is best effort: a version the database has and no socket got is sent as a snapshot.
+"""
+import asyncio
+import logging
+from collections import defaultdict
+
+from channels.db import database_sync_to_async
+
+from . import topics
+from .messages import database_notice, heartbeat, snapshot_frame
+from .publish import UPDATE, shared_layer
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0
+HEARTBEAT_SECONDS = 15.0
+
+
+class Frame:
+    """One message for many sockets: its text, and the websocket frame the consumers build from
+    it once (`wire`), so a fan-out does the encoding and framing once, not once per socket."""
+
+    __slots__ = ("text", "wire")
+
+    def __init__(self, text):
+        self.text = text
+        self.wire = None
+
+
+class Hub:
+    """One per event loop (in production: one per Daphne process)."""
+
+    def __init__(self, loop):
+        self.loop = loop
+        self.sockets = defaultdict(set)  # topic -> consumers
+        self.sent = {}  # topic -> highest version fanned out here
+        self.stale = {}  # topic -> version seen in the database but not yet broadcast
+        self.database_ok = True  # the last version poll reached the database
+        self.channel = None
+        self.started = None  # the task running start(): awaited by every socket before joining
+        self._lock = None
+        self._tasks = []
+
+    async def start(self):
+        self._lock = asyncio.Lock()
+        self._tasks = [asyncio.ensure_future(self._poll()), asyncio.ensure_future(self._heartbeat())]
+        layer = shared_layer()
+        if layer:
+            await self._subscribe(layer)
+            self._tasks.append(asyncio.ensure_future(self._receive(layer)))
+
+    async def _subscribe(self, layer):
+        """A fresh channel for this hub, added to the group of every topic it serves. Failing is
+        allowed (Redis away): the receive loop tries again and the poll covers the gap."""
+        try:
+            channel = await asyncio.wait_for(layer.new_channel("hub."), timeout=2)
+        except Exception as e:
+            log.warning("hub could not open a channel-layer channel: %s", e)
+            return False
+        async with self._lock:
+            self.channel = channel
+            for topic in list(self.sockets):
+                await self._group(topic, "group_add")
+        return True
+
+    async def join(self, topic, consumer):
+        async with self._lock:
+            first = not self.sockets[topic]
+            self.sockets[topic].add(consumer)
+            if first:
+                await self._group(topic, "group_add")
+
+    async def leave(self, topic, consumer):
+        async with self._lock:
+            members = self.sockets.get(topic)
+            if members is None:
+                return
+            members.discard(consumer)
+            if not members:
+                del self.sockets[topic]
+                await self._group(topic, "group_discard")
+
+    def saw(self, topic, version):
+        self.sent[topic] = max(self.sent.get(topic, -1), version)
+
+    async def _group(self, topic, op):
+        layer = shared_layer()
+        if layer is None or self.channel is None:
+            return  # no channel yet: _subscribe adds every topic once it has one
+        try:
+            await asyncio.wait_for(getattr(layer, op)(topic, self.channel), timeout=2)
+        except Exception as e:  # Redis away: the poll keeps this topic's screens current
+            log.warning("%s for %s failed: %s", op, topic, e)
+
+    async def fanout(self, topic, version, text):
+        self.saw(topic, version)
+        frame = Frame(text)
+        for consumer in list(self.sockets.get(topic, ())):
+            await consumer.deliver(version, frame)
+
+    async def _receive(self, layer):
+        delay = 0.5
+        while True:
+            try:
+                if self.channel is None and not await self._subscribe(layer):
+                    raise ConnectionError("no channel")
+                msg = await layer.receive(self.channel)
+                delay = 0.5
+                if msg.get("type") == UPDATE:
+                    await self.fanout(msg["topic"], msg["version"], msg["text"])
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:
+                log.warning("hub receive failed (%s); retrying in %.1fs", e, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+                await self._rejoin(layer)
+
+    async def _rejoin(self, layer):
+        """After a failure: re-add every topic with the same channel (a restarted Redis has
+        forgotten the groups; the core layer keeps what was queued for the channel meanwhile).
+        If the layer has forgotten the channel itself, drop it: the next round makes a new one."""
+        if self.channel is None:
+            return
+        async with self._lock:
+            try:
+                for topic in list(self.sockets):
+                    await asyncio.wait_for(layer.group_add(topic, self.channel), timeout=2)
+            except Exception as e:
+                log.warning("hub re-subscription failed (%s); opening a new channel", e)
+                for topic in list(self.sockets):
+                    await self._group(topic, "group_discard")
+                self.channel = None
+
+    async def _poll(self):
+        """Catch what a lost broadcast missed: a version the database has and no screen got."""
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            followed = {}
+            for topic, members in list(self.sockets.items()):
+                if members:
+                    kind, ident = topics.parse(topic)
+                    followed.setdefault(kind, []).append(ident)
+            if not followed:
+                continue
+            try:
+                current = await database_sync_to_async(_versions)(followed)
+            except Exception as e:
+                log.warning("version poll failed: %s", e)
+                await self._database(False)
+                continue
+            await self._database(True)
+            for topic, version in current.items():
+                if version <= self.sent.get(topic, -1):
+                    self.stale.pop(topic, None)
+                elif self.stale.get(topic) == version:
+                    # Behind for a whole poll interval: the broadcast is not coming.
+                    self.stale.pop(topic, None)
+                    v, text = await database_sync_to_async(topics.snapshot_text)(*topics.parse(topic))
+                    if v is not None:
+                        log.info("%s: broadcast of version %s lost; sending the snapshot", topic, v)
+                        await self.fanout(topic, v, snapshot_frame(text))
+                else:
+                    self.stale[topic] = version
+
+    async def _database(self, ok):
+        """Tell every screen when the database goes away and when it is back: a screen keeps its
+        last picture either way, and says it is behind meanwhile (the poll then catches it up)."""
+        if ok == self.database_ok:
+            return
+        self.database_ok = ok
+        log.warning("database %s", "reachable again" if ok else "unreachable: screens show they are behind")
+        await self._to_all(Frame(database_notice(ok)))
+
+    async def _to_all(self, frame):
+        for members in list(self.sockets.values()):
+            for consumer in list(members):
+                await consumer.deliver(None, frame)
+
+    async def _heartbeat(self):
+        """Keeps idle sockets alive through proxies, and gives clocks a fresh server time."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await self._to_all(Frame(heartbeat()))
+
+
+HUBS = {}  # event loop -> Hub
+
+
+async def hub():
+    """The hub of the running event loop, started on first use."""
+    loop = asyncio.get_running_loop()
+    found = HUBS.get(loop)
+    if found is None:
+        for old in [lp for lp in HUBS if lp.is_closed()]:
+            del HUBS[old]
+        found = HUBS[loop] = Hub(loop)
+        found.started = loop.create_task(found.start())
+    # Every caller waits for the start: sockets that connect while the hub is still subscribing
+    # (thousands at once after a restart) must not join a hub with no channel yet.
+    await found.started
+    return found
+
+
+def _versions(followed):
+    """{topic: version} for {kind: [ids]}: one query per kind of topic followed."""
+    return {
+        topics.group(kind, ident): version
+        for kind, ids in followed.items()
+        for ident, version in topics.versions(kind, ids).items()
+    }

@@ -1,0 +1,96 @@
+"""The venue's pages: the venue board, named screens, the broadcast overlay, the lap counter and
+the announcer's view. Each renders a shell; its module (static/oval/) draws it from the live feed.
+
+Bad addresses get a page that says what is wrong (400 for a name no screen can have, 404 for
+what does not exist), never a server error: a volunteer typing an address on a stadium display
+must be able to tell a typo from a broken system.
+"""
+from django.shortcuts import render
+
+from . import screens
+from .models import Competition, Race
+
+#: Lap counters make sense from the 3000 m up (DOMAIN.md); shorter races have no lap to count.
+LAP_COUNTER_FROM = 3000
+
+
+def _problem(request, status, title, message):
+    return render(request, "timing/screen_problem.html", {"title": title, "message": message}, status=status)
+
+
+def _competition(request, competition_id):
+    comp = Competition.objects.filter(pk=competition_id).first()
+    if comp is None:
+        return None, _problem(request, 404, "No such competition",
+                              f"There is no competition {competition_id}. Check the number in the address.")
+    return comp, None
+
+
+def _race(request, race_id):
+    race = Race.objects.select_related("competition").filter(pk=race_id).first()
+    if race is None:
+        return None, _problem(request, 404, "No such race", f"There is no race {race_id}. Check the number in the address.")
+    return race, None
+
+
+def venue_board(request, competition_id):
+    comp, problem = _competition(request, competition_id)
+    return problem or render(request, "timing/screen.html", {"competition": comp, "screen": None})
+
+
+def named_screen(request, name):
+    """/screens/<name>/: the display's name, typed once. Its competition is ?competition=<id>
+    when given, else the current one (timing.screens.current_competition)."""
+    problem = screens.name_problem(name)
+    if problem:
+        return _problem(request, 400, "Not a screen name", f"{problem} You typed “{name[:80]}”.")
+    wanted = request.GET.get("competition")
+    if wanted is not None:
+        if not wanted.isdigit():
+            return _problem(request, 400, "Not a competition", "?competition= takes a competition's number, such as 3.")
+        comp, problem = _competition(request, int(wanted))
+        if problem:
+            return problem
+    else:
+        comp = screens.current_competition()
+        if comp is None:
+            return _problem(request, 404, "No competition yet",
+                            "There is no competition to show. Once the officials set one up, reload this page.")
+    try:
+        screen = screens.register(comp, name)
+    except screens.TooMany as e:
+        return _problem(request, 409, "Too many screens", str(e))
+    return render(request, "timing/screen.html", {
+        "competition": comp, "screen": screen,
+        "beacon_seconds": screens.BEACON_SECONDS,
+    })
+
+
+def race_overlay(request, race_id):
+    race, problem = _race(request, race_id)
+    return problem or render(request, "timing/overlay.html", {"race": race, "competition": race.competition})
+
+
+def competition_overlay(request, competition_id):
+    comp, problem = _competition(request, competition_id)
+    return problem or render(request, "timing/overlay.html", {"race": None, "competition": comp})
+
+
+def laps(request, race_id):
+    race, problem = _race(request, race_id)
+    if problem:
+        return problem
+    if race.distance < LAP_COUNTER_FROM:
+        return _problem(request, 404, "No lap counter for this race",
+                        f"{race.title} is {race.distance} m: lap counters are for {LAP_COUNTER_FROM} m and longer.")
+    return render(request, "timing/laps.html", {"race": race})
+
+
+def race_announcer(request, race_id):
+    race, problem = _race(request, race_id)
+    return problem or render(request, "timing/announcer.html", {"race": race, "competition": race.competition})
+
+
+def competition_announcer(request, competition_id):
+    comp, problem = _competition(request, competition_id)
+    return problem or render(request, "timing/announcer.html", {"race": None, "competition": comp})
