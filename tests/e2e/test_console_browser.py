@@ -74,6 +74,7 @@ def test_an_official_runs_a_pair_from_the_keyboard_and_the_board_follows(open_sc
     assert [replayed for _, _, replayed in answers].count(None) == 1, answers  # written once, replayed after
 
     # the inner lane, then a correction from the console with a reason
+    expect(console.locator("#message-outer")).to_have_text("Saved 43.78 at 600 m for pair 15 outer (Jutta Leerdam).")
     console.keyboard.press("Escape")
     console.keyboard.press("i")
     console.keyboard.type("17.60")

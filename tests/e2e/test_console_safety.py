@@ -230,6 +230,39 @@ def test_esc_stops_retrying_and_the_official_is_told_it_may_not_be_stored(
     expected_problems(screen, 500, 503)
 
 
+def test_esc_while_the_first_try_is_on_its_way_only_leaves_the_field(open_screen, startlist_race, official):
+    """Found by CI: Esc pressed a moment after Enter, before the answer came, cancelled an entry the
+    server was storing, kept the focus in the field, and the next keys went onto the old time."""
+    race_id = startlist_race.id
+    services.set_current_pair(race_id, 15, DEVICE)
+    services.start_pair(race_id, 15, DEVICE)
+    console = log_in(open_screen(), race_id)
+    held = []
+    console.route("**/passings", lambda route: held.append(route))  # it waits here until let go
+    console.keyboard.press("o")
+    console.keyboard.type("17.68")
+    console.keyboard.press("Enter")
+    for _ in range(100):
+        if held:
+            break
+        console.wait_for_timeout(50)
+    assert len(held) == 1, "the entry was never sent"
+    console.keyboard.press("Escape")
+    expect(console.locator("#time-outer")).not_to_be_focused()
+    console.keyboard.press("i")
+    expect(console.locator("#time-inner")).to_be_focused()
+    held[0].continue_()
+    console.unroute("**/passings")
+    message = console.locator("#message-outer")
+    expect(message).to_have_text("Saved 17.68 at 200 m for pair 15 outer (Jutta Leerdam).")
+    expect(console.locator("#time-outer")).to_have_value("")
+    assert times(race_id, 15, "outer") == [(200, 17_680)]
+    console.keyboard.type("17.60")
+    console.keyboard.press("Enter")
+    expect(console.locator("#message-inner")).to_contain_text("Saved 17.60 at 200 m for pair 15 inner")
+    assert times(race_id, 15, "inner") == [(200, 17_600)]
+
+
 def test_a_replayed_race_says_so_and_asks_before_a_manual_entry(open_screen, demo_race, official):
     race = clone_race(demo_race, "Women's 1000 m (live replay)")
     Race.objects.filter(pk=race.pk).update(replay_of=demo_race)

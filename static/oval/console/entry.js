@@ -86,6 +86,9 @@ export function cancel(lane) {
   const entry = entries[lane];
   if (!entry) return false;
   if (entry.handle) {
+    // A first try still on its way is about to be answered: Esc then only leaves the field, as
+    // always. Cancelling it would call an entry that the server is storing "not stored".
+    if (!entry.handle.retrying) return false;
     entry.handle.cancel();
     return true;
   }

@@ -65,10 +65,11 @@ const MAX_RETRY_MS = 8000;
 
 /*
  * Send until the server gives a real answer. `onWaiting(tries, res, waitMs)` is told before every
- * wait; `handle.cancel()` stops it (the promise then resolves to {cancelled: true}).
+ * wait; `handle.cancel()` stops it (the promise then resolves to {cancelled: true}). `handle.retrying`
+ * says a try has already failed: only then is there something for the official to stop.
  */
 export function deliver(url, body, key, onWaiting) {
-  const handle = { cancelled: false, timer: null, wake: null };
+  const handle = { cancelled: false, retrying: false, timer: null, wake: null };
   handle.cancel = () => {
     handle.cancelled = true;
     clearTimeout(handle.timer);
@@ -80,6 +81,7 @@ export function deliver(url, body, key, onWaiting) {
       const res = await post(url, body, key);
       if (handle.cancelled) return { cancelled: true, ok: false, status: 0, data: {} };
       if (!unsaved(res)) return res;
+      handle.retrying = true;
       onWaiting(tries, res, wait);
       await new Promise((resolve) => {
         handle.wake = resolve;
