@@ -5,6 +5,7 @@
  * decides what each command means (timing/screens.py) and says so in "Shows now".
  */
 import { newKey, post } from "./console/send.js";
+import { gettext, interpolate } from "./i18n.js";
 import { h } from "./show.js";
 
 const root = document.getElementById("screens");
@@ -12,8 +13,8 @@ const competitionId = Number(root.dataset.competition);
 const API = `/api/competitions/${competitionId}/screens`;
 const REFRESH_MS = 3000;
 const MODES = [
-  ["follow", "Follow the venue"], ["race", "Board of a race"], ["results", "Result list"],
-  ["standings", "Standings"], ["startlist", "Start list"], ["message", "Message"],
+  ["follow", gettext("Follow the venue")], ["race", gettext("Board of a race")], ["results", gettext("Result list")],
+  ["standings", gettext("Standings")], ["startlist", gettext("Start list")], ["message", gettext("Message")],
 ];
 const NEEDS_RACE = new Set(["race", "results", "startlist", "standings"]);
 const rows = new Map(); // name -> {row, cells, controls}
@@ -26,7 +27,7 @@ function problem(text) {
 function raceOptions(select, chosen) {
   const current = chosen ?? select.value;
   select.replaceChildren(
-    h("option", "", "the race on the ice"),
+    h("option", "", gettext("the race on the ice")),
     ...races.map((r) => {
       const o = h("option", "", `${r.title} (${r.state})`);
       o.value = String(r.id);
@@ -50,7 +51,7 @@ function controls(url, label) {
   const text = h("input");
   text.name = "text";
   text.maxLength = 200;
-  text.placeholder = "Racing resumes at 14:35";
+  text.placeholder = gettext("Racing resumes at 14:35");
   const apply = h("button", "", label);
   apply.type = "submit";
   const form = h("form", "controls", [mode, race, text, apply]);
@@ -76,9 +77,9 @@ function controls(url, label) {
 }
 
 function age(seconds) {
-  if (seconds === null) return "never";
-  if (seconds < 90) return `${seconds} s ago`;
-  return `${Math.round(seconds / 60)} min ago`;
+  if (seconds === null) return gettext("never");
+  if (seconds < 90) return interpolate(gettext("%(n)s s ago"), { n: seconds }, true);
+  return interpolate(gettext("%(n)s min ago"), { n: Math.round(seconds / 60) }, true);
 }
 
 function offset(ms) {
@@ -90,7 +91,7 @@ function offset(ms) {
 function screenRow(s) {
   let entry = rows.get(s.name);
   if (!entry) {
-    const c = controls(`${API}/${s.name}`, "Apply");
+    const c = controls(`${API}/${s.name}`, gettext("Apply"));
     const cells = { name: h("td", "name", s.name), shows: h("td", "shows"), seen: h("td", "seen"), offset: h("td", "offset") };
     const row = h("tr", "screen", [cells.name, cells.shows, cells.seen, cells.offset, h("td", "", c.form)]);
     row.dataset.screen = s.name;
@@ -108,9 +109,9 @@ function screenRow(s) {
   return entry.row;
 }
 
-const all = controls(API, "Apply to all");
+const all = controls(API, gettext("Apply to all"));
 document.getElementById("all-row").append(h("tr", "all", [
-  h("td", "name", "All screens"), h("td", "", "every screen at once, in one change"), h("td"), h("td"), h("td", "", all.form),
+  h("td", "name", gettext("All screens")), h("td", "", gettext("every screen at once, in one change")), h("td"), h("td"), h("td", "", all.form),
 ]));
 
 async function refresh() {
@@ -123,7 +124,7 @@ async function refresh() {
       return;
     }
   } catch (e) {
-    problem("No answer from the server; the list will refresh when it is back.");
+    problem(gettext("No answer from the server; the list will refresh when it is back."));
     return;
   }
   races = data.races;
@@ -134,7 +135,7 @@ async function refresh() {
   const online = data.screens.filter((s) => s.online).map(screenRow);
   const offline = data.screens.filter((s) => !s.online).map(screenRow);
   document.getElementById("online").replaceChildren(
-    ...(online.length ? online : [h("tr", "", h("td", "", "No screen has reported in the last minute."))]),
+    ...(online.length ? online : [h("tr", "", h("td", "", gettext("No screen has reported in the last minute.")))]),
   );
   document.getElementById("offline").replaceChildren(...offline);
 }

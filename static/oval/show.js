@@ -12,6 +12,8 @@ export const LANE_NAMES = { inner: gettext("Inner"), outer: gettext("Outer") };
 /* A team pursuit's two positions: where each team starts and finishes. */
 export const STRAIGHTS = { inner: gettext("Home straight"), outer: gettext("Back straight") };
 export const ARMBANDS = { inner: "white", outer: "red" };
+/* A lane in words, inside a sentence ("pair 3 inner"). */
+export const LANE_WORDS = { inner: gettext("inner"), outer: gettext("outer") };
 /* The armbands' colours in words (ARMBANDS names the CSS classes, the same in every language). */
 export const ARMBAND_NAMES = { inner: gettext("white armband"), outer: gettext("red armband") };
 

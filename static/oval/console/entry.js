@@ -5,6 +5,8 @@
  * answers 409 with a `warning` code, the console shows its words, and a second Enter on the very
  * same entry sends it again with "confirm": true. Anything typed differently is a new entry.
  */
+import { gettext, interpolate } from "../i18n.js";
+import { LANE_WORDS } from "../show.js";
 import { deliver, newKey, post } from "./send.js";
 import { clear, say } from "./messages.js";
 import { api, expect, part, ui } from "./ui.js";
@@ -18,7 +20,7 @@ export async function write(url, body, messageEl, subject, field = null) {
     clear(messageEl);
     expect(res.data.version);
   } else {
-    const text = res.status === 0 || res.status >= 500 ? `${res.data.error} Not saved: try again.` : res.data.error;
+    const text = res.status === 0 || res.status >= 500 ? `${res.data.error} ${gettext("Not saved: try again.")}` : res.data.error;
     say(messageEl, text, "error", subject, field);
   }
   return res;
@@ -31,9 +33,10 @@ function laneSubject(lane) {
 }
 
 function unsavedText(what, tries, res, wait) {
-  const why = res.status === 0 ? "No answer from the server" : `The server answered ${res.status}`;
-  return `NOT SAVED YET: ${what}. ${why}; trying again in ${Math.round(wait / 100) / 10} s (try ${tries + 1}). ` +
-    "Esc stops trying.";
+  const why = res.status === 0
+    ? gettext("No answer from the server") : interpolate(gettext("The server answered %(status)s"), { status: res.status }, true);
+  return interpolate(gettext("NOT SAVED YET: %(what)s. %(why)s; trying again in %(seconds)s s (try %(try)s). Esc stops trying."),
+    { what, why, seconds: Math.round(wait / 100) / 10, try: tries + 1 }, true);
 }
 
 export async function record(lane) {
@@ -44,14 +47,15 @@ export async function record(lane) {
   const current = entries[lane];
   if (current && current.handle) return; // still being delivered: the same entry, not a second one
   if (!time) {
-    say(message, "Type a time first, such as 17.68 or 1:12.31.", "error", laneSubject(lane), input);
+    say(message, gettext("Type a time first, such as 17.68 or 1:12.31."), "error", laneSubject(lane), input);
     return;
   }
   const body = { pair: ui.viewPair, lane, distance: Number(select.value), time };
   const fingerprint = JSON.stringify(body);
   const entry = current && current.fingerprint === fingerprint ? current : { fingerprint, key: newKey(), warned: null };
   entries[lane] = entry;
-  const what = `${time} at ${body.distance} m, pair ${body.pair} ${lane}`;
+  const what = interpolate(gettext("%(time)s at %(distance)s m, pair %(pair)s %(lane)s"),
+    { time, distance: body.distance, pair: body.pair, lane: LANE_WORDS[lane] }, true);
   const sent = entry.warned ? { ...body, confirm: true } : body;
   entry.handle = deliver(api("/passings"), sent, entry.key, (tries, res, wait) => {
     say(message, unsavedText(what, tries, res, wait), "unsaved", () => "", input);
@@ -60,7 +64,7 @@ export async function record(lane) {
   entry.handle = null;
   if (res.cancelled) {
     entries[lane] = null;
-    say(message, `Stopped trying: ${what} may not be stored. Check the table before typing it again.`, "error",
+    say(message, interpolate(gettext("Stopped trying: %(what)s may not be stored. Check the table before typing it again."), { what }, true), "error",
       laneSubject(lane), input);
   } else if (res.ok) {
     entries[lane] = null;
@@ -68,11 +72,12 @@ export async function record(lane) {
     const p = res.data.passing;
     // Stays until she types the next time (the Point box moving on is expected, not a new subject).
     const typed = () => `${ui.viewPair}|${input.value.trim()}`;
-    say(message, `Saved ${p.time} at ${p.distance} m for pair ${p.pair} ${p.lane} (${p.skater}).`, "saved", typed, input);
+    say(message, interpolate(gettext("Saved %(time)s at %(distance)s m for pair %(pair)s %(lane)s (%(skater)s)."),
+      { ...p, lane: LANE_WORDS[p.lane] || p.lane }, true), "saved", typed, input);
     expect(res.data.version);
   } else if (res.status === 409 && res.data.warning) {
     entry.warned = res.data.warning;
-    say(message, `${res.data.error} Press Enter again to store it anyway, Esc to cancel.`, "warning",
+    say(message, `${res.data.error} ${gettext("Press Enter again to store it anyway, Esc to cancel.")}`, "warning",
       laneSubject(lane), input);
     message.dataset.warning = res.data.warning;
   } else {
@@ -110,7 +115,7 @@ export async function edit(url, body, show) {
   const entry = current && current.fingerprint === fingerprint ? current : { fingerprint, key: newKey(), warned: null };
   edits[id] = entry;
   entry.handle = deliver(url, entry.warned ? { ...body, confirm: true } : body, entry.key, (tries, res, wait) => {
-    show(unsavedText("the correction", tries, res, wait), "unsaved");
+    show(unsavedText(gettext("the correction"), tries, res, wait), "unsaved");
   });
   const res = await entry.handle.done;
   entry.handle = null;
@@ -120,10 +125,10 @@ export async function edit(url, body, show) {
     expect(res.data.version);
   } else if (res.cancelled) {
     edits[id] = null;
-    show("Stopped trying: the correction may not be stored. Check the table.", "error");
+    show(gettext("Stopped trying: the correction may not be stored. Check the table."), "error");
   } else if (res.status === 409 && res.data.warning) {
     entry.warned = res.data.warning;
-    show(`${res.data.error} Press Enter again to store it anyway.`, "warning");
+    show(`${res.data.error} ${gettext("Press Enter again to store it anyway.")}`, "warning");
   } else {
     edits[id] = null;
     show(res.data.error, "error");

@@ -4,8 +4,10 @@
  * never acts as a shortcut, so an official typing fast cannot move the race to another pair by
  * accident. Esc leaves a field (or first drops the warning or the retry that the field shows).
  */
+import { gettext, interpolate } from "../i18n.js";
+
 const TIME_KEY = /^[0-9.,:]$/;
-const HINT = "Only digits, “.” and “:” go in a time. Press Esc to leave the field, then use the shortcut.";
+const HINT = gettext("Only digits, “.” and “:” go in a time. Press Esc to leave the field, then use the shortcut.");
 
 function isTimeField(el) {
   return el instanceof HTMLInputElement && el.dataset.kind === "time";
@@ -27,7 +29,7 @@ export function listen({ shortcuts, escape, hint }) {
     if (isTimeField(target)) {
       if (e.key.length === 1 && !TIME_KEY.test(e.key)) {
         e.preventDefault();
-        hint(target, `“${e.key}” is not part of a time. ${HINT}`);
+        hint(target, `${interpolate(gettext("“%(key)s” is not part of a time."), { key: e.key }, true)} ${HINT}`);
       }
       return;
     }

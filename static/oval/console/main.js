@@ -9,6 +9,7 @@
  * The parts: ui.js (shared state), keys.js (the keyboard), entry.js (writing), lanes.js (a lane),
  * messages.js (messages that go when their subject changes), audit.js (the panel), send.js (HTTP).
  */
+import { gettext, interpolate } from "../i18n.js";
 import { follow } from "../live.js";
 import { everyTenth, h, LANES, showStatus } from "../show.js";
 import { refreshAudit } from "./audit.js";
@@ -61,7 +62,7 @@ function renderPairBar() {
 function showConnection(status) {
   $("conn").dataset.status = status;
   showStatus($("conn-text"), status);
-  if (status === "live") $("conn-text").textContent = "connected";
+  if (status === "live") $("conn-text").textContent = gettext("connected");
 }
 
 const pairSubject = () => `${ui.viewPair}|${ui.state && ui.state.race.current_pair}|${viewed() && viewed().started_at}`;
@@ -82,9 +83,9 @@ function moveTo(number) {
 
 function setState(target) {
   let reason = "";
-  if (target === "final" && !window.confirm("Close the race? The results become final.")) return;
+  if (target === "final" && !window.confirm(gettext("Close the race? The results become final."))) return;
   if (ui.state.race.state === "final") {
-    reason = window.prompt("Reason for reopening the race (goes into the audit trail):") || "";
+    reason = window.prompt(gettext("Reason for reopening the race (goes into the audit trail):")) || "";
     if (!reason.trim()) return;
   }
   write(api("/state"), { state: target, reason }, $("race-message"), raceSubject);
@@ -97,9 +98,9 @@ async function nextRace() {
   const message = $("race-message");
   if (performance.now() - nextArmedAt > ARM_MS) {
     nextArmedAt = performance.now();
-    const title = $("next-race").textContent.replace(/^Next race: /, "");
+    const title = $("next-race").dataset.title;
     const armed = nextArmedAt;
-    say(message, `Put “${title}” on the ice? The venue's screens switch to it. Press again to confirm.`, "warning",
+    say(message, interpolate(gettext("Put “%(title)s” on the ice? The venue's screens switch to it. Press again to confirm."), { title }, true), "warning",
       () => (performance.now() - armed > ARM_MS ? "expired" : raceSubject()));
     setTimeout(clearStale, ARM_MS + 50);
     return;
