@@ -27,6 +27,8 @@ Decisions where the rules are silent (each is tested in tests/test_results.py):
 import json
 from datetime import datetime, timezone
 
+from django.utils.translation import gettext_noop as N_
+
 from . import snapshot
 from .models import Race
 from .rules.board import DNF, DNS, DQ, LANES, OK, RECORD_ORDER
@@ -36,14 +38,15 @@ from .rules.times import format_exact, format_time
 NO_TIME = "NT"
 
 #: What the list's start-order and gap columns are called, by kind: a team pursuit skates heats,
-#: a mass start has bibs and ranks on points.
+#: a mass start has bibs and ranks on points. The words here stay English (the JSON, the PDF and the
+#: exports are one per race version); N_ marks them for the catalogue, and the page translates them.
 LABELS = {
-    Race.INDIVIDUAL: {"slot": "Pair", "behind": "Behind"},
-    Race.TEAM_PURSUIT: {"slot": "Heat", "behind": "Behind"},
-    Race.MASS_START: {"slot": "Bib", "behind": "Points"},
+    Race.INDIVIDUAL: {"slot": N_("Pair"), "behind": N_("Behind")},
+    Race.TEAM_PURSUIT: {"slot": N_("Heat"), "behind": N_("Behind")},
+    Race.MASS_START: {"slot": N_("Bib"), "behind": N_("Points")},
 }
 
-STATUS_NAMES = {DNS: "Did not start", DNF: "Did not finish", DQ: "Disqualified", NO_TIME: "No time recorded"}
+STATUS_NAMES = {DNS: N_("Did not start"), DNF: N_("Did not finish"), DQ: N_("Disqualified"), NO_TIME: N_("No time recorded")}
 
 
 class Unsupported(Exception):
@@ -96,7 +99,7 @@ def _header(race, snap):
         },
         "state": summary["state"],
         "official": final,
-        "status_text": "Official results" if final else "UNOFFICIAL",
+        "status_text": N_("Official results") if final else N_("UNOFFICIAL"),
         "version": snap["version"],
         "demo": summary["demo"],
         "points": points_header(summary["points"]),
