@@ -11,7 +11,7 @@
  */
 import { gettext, interpolate } from "../i18n.js";
 import { follow } from "../live.js";
-import { everyTenth, h, LANES, showStatus } from "../show.js";
+import { everyTenth, h, LANES, raceStateText, showStatus } from "../show.js";
 import { refreshAudit } from "./audit.js";
 import { cancel, record, write } from "./entry.js";
 import { listen } from "./keys.js";
@@ -23,11 +23,11 @@ function render(state) {
   ui.state = state;
   const race = state.race;
   if (ui.followCurrent || ui.viewPair === null || !viewed()) ui.viewPair = race.current_pair;
-  $("race-state").textContent = race.state;
+  $("race-state").textContent = raceStateText(race.state);
   $("race-state-box").className = `race-state race-state-${race.state}`;
   $("race-version").textContent = state.version;
   $("open-race").hidden = race.state === "live";
-  $("open-race").textContent = race.state === "final" ? "Reopen race" : "Open race (live)";
+  $("open-race").textContent = race.state === "final" ? gettext("Reopen race") : gettext("Open race (live)");
   $("close-race").hidden = race.state !== "live";
   $("replay-banner").hidden = race.replay_of === null || race.replay_of === undefined;
   renderPairBar();
