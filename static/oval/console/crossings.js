@@ -210,4 +210,5 @@ export function tick(now) {
   const el = $("mass-clock");
   const text = ui.state ? massClock(ui.state, now) : "0.0";
   if (el.textContent !== text) el.textContent = text;
+  el.classList.toggle("running", Boolean(ui.state && started() && ui.state.race.state === "live" && ui.state.laps_to_go > 0));
 }
