@@ -133,7 +133,8 @@ function draw() {
   if (again) again.focus();
 }
 
-const firstControl = (el) => el.querySelector("button, select, input");
+// A button first: a split no point fits offers "Place" at the skater's next point, ready for Enter.
+const firstControl = (el) => el.querySelector("button") || el.querySelector("select, input");
 
 function place(held, point) {
   const what = `${held.time} at ${point} m for ${where(held.pair, held.lane)}`;
