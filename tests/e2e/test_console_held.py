@@ -39,6 +39,9 @@ def test_a_held_split_appears_live_and_is_placed_with_one_key(open_screen, start
     ARTIFACTS.mkdir(exist_ok=True)
     console.screenshot(path=str(ARTIFACTS / "console-held.png"), full_page=True)
 
+    sent = []
+    console.on("requestfinished", lambda r: "/place" in r.url and sent.append(
+        (r.response().status, r.post_data_json, r.header_value("idempotency-key"))))
     console.keyboard.press("h")  # the oldest held split, ready for its key
     expect(row.locator('[data-role="place-1"]')).to_be_focused()
     console.keyboard.press("2")  # 1000 m: one key
@@ -48,6 +51,7 @@ def test_a_held_split_appears_live_and_is_placed_with_one_key(open_screen, start
     expect(board_time(board, "outer", 1000)).to_contain_text("1:12.31")
     assert times(race_id, 1, "outer") == [(200, 18_050), (1000, 72_310)]
     assert HeldSplit.objects.get(pk=held.id).placed.distance == 1000
+    assert [(status, body) for status, body, _ in sent] == [(201, {"distance": 1000})] and sent[0][2]
     assert Change.objects.filter(race_id=race_id).latest("version").reason == f"placed from held split {held.id}"
     # The race did not move to a pair, nor started anything: digits in the panel are points only.
     assert console.locator("#pair-number").text_content() == "1"

@@ -143,9 +143,16 @@ function place(held, point) {
     url: `/api/held/${held.id}/place`, body: { distance: point }, what, message: message(), field: null, subject: open,
     saved(res) {
       const p = res.data.passing;
+      settled(held);
       say(message(), `Placed ${p.time} at ${p.distance} m for ${where(p.pair, p.lane)} (${p.skater}).`, "saved", () => "");
     },
   });
+}
+
+/* The server has placed or discarded it: off the list now (a quick second key finds the next one). */
+function settled(held) {
+  rows = rows.filter((r) => r.id !== held.id);
+  draw();
 }
 
 function openDiscard(held) {
@@ -162,6 +169,7 @@ function discard(held, reason) {
     field: input, subject: () => (discarding ? `${discarding.id}|${discarding.reason}` : "closed"),
     saved() {
       discarding = null;
+      settled(held);
       say(message(), `Discarded ${held.time} for ${where(held.pair, held.lane)} (${held.skater}).`, "saved", () => "");
     },
   });
