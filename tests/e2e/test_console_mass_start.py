@@ -87,6 +87,8 @@ def test_an_official_enters_crossings_by_bib_and_the_running_order_follows(open_
     version = Race.objects.get(pk=mass.id).version
     cross(console, 9, "1:02.50")
     expect(message).to_have_text("Men's mass start has no skater with bib 9.")
+    expect(console.locator("#bib")).to_have_attribute("aria-invalid", "true")
+    expect(console.locator("#crossing-time")).not_to_have_attribute("aria-invalid", "true")
     expect(console.locator("#crossing-time")).to_have_value("1:02.50")
     assert len(stored(mass.id)) == 4 and Race.objects.get(pk=mass.id).version == version
 

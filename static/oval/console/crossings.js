@@ -140,7 +140,8 @@ async function record() {
   }
   inFlight = JSON.stringify(body);
   await send(SLOT, {
-    url: api("/crossings"), body, what: `bib ${bib} at ${time}`, message, field: timeField, subject: typed,
+    url: api("/crossings"), body, what: `bib ${bib} at ${time}`, message, subject: typed,
+    field: (name) => (name === "bib" ? bibField : timeField), // a refused bib is marked, not the time
     saved(res) {
       const c = res.data.crossing;
       const same = bibField.value.trim() === bib && timeField.value.trim() === time;

@@ -40,9 +40,11 @@ export function unsavedText(what, tries, res, wait) {
  * Deliver one entry of a slot (a lane, the crossing entry, a held split): one in flight per slot,
  * the same key and the warning's confirmation for the very same body, NOT SAVED YET while it is
  * retried. `saved(res)` shows what was stored; a refusal is shown in `message` next to `field`
- * until `subject` moves. Resolves to the answer, or null when the slot was still delivering.
+ * (or `field(name)`, the input of the field the server named) until `subject` moves. Resolves to
+ * the answer, or null when the slot was still delivering.
  */
-export async function send(slot, { url, body, what, message, field, subject, saved }) {
+export async function send(slot, { url, body, what, message, field: fieldOf, subject, saved }) {
+  const field = typeof fieldOf === "function" ? fieldOf(null) : fieldOf;
   const current = entries[slot];
   if (current && current.handle) return null; // still being delivered: the same entry, not a second one
   const fingerprint = JSON.stringify(body);
@@ -69,7 +71,7 @@ export async function send(slot, { url, body, what, message, field, subject, sav
     message.dataset.warning = res.data.warning;
   } else {
     entries[slot] = null;
-    say(message, res.data.error, "error", subject, field);
+    say(message, res.data.error, "error", subject, typeof fieldOf === "function" ? fieldOf(res.data.field) : field);
   }
   return res;
 }
