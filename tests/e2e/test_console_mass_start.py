@@ -186,6 +186,8 @@ def test_the_running_order_shows_the_servers_sprint_points(open_screen, mass, of
     console.locator("#status-value").select_option("DNF")
     console.locator("#status-reason").press("Enter")
     expect(console.locator('#running-rows tr.out[data-bib="3"]')).to_contain_text("DNF")
+    expect(console.locator('#running-rows tr.out[data-bib="3"]')).to_contain_text("fell, did not go on")
+    console.screenshot(path=str(ARTIFACTS / "console-mass-start-points.png"), full_page=True)
 
 
 def test_a_crossing_the_server_could_not_store_is_retried_until_stored_once(

@@ -104,7 +104,8 @@ function renderRunning() {
   });
   for (const s of state.skaters.filter((x) => x.status !== "OK")) {
     const tr = h("tr", "out", [h("td", null, ""), h("td", "bib", s.bib), h("td", null, s.name),
-      h("td", "laps", s.laps_done), h("td", null, statusBadges(s)), h("td", "points", s.points ? `${s.points}` : "")]);
+      h("td", "laps", s.laps_done), h("td", null, [...statusBadges(s), s.status_reason ? ` ${s.status_reason}` : ""]),
+      h("td", "points", s.points ? `${s.points}` : "")]);
     tr.dataset.bib = s.bib;
     rows.push(tr);
   }
