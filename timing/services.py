@@ -439,7 +439,8 @@ def start_pair(race_id, pair, actor, at=None, restart=False):
         if p.started_at is not None:
             if not restart:
                 raise Conflict(f"Pair {pair} has already started; send restart to recall the start.", "pair")
-            if Passing.objects.current().filter(start__pair=p).exists():
+            if Passing.objects.current().filter(start__pair=p).exists() or \
+                    Crossing.objects.current().filter(start__pair=p).exists():
                 raise Conflict(f"Pair {pair} already has times; void them before restarting its clock.", "pair")
         old = p.started_at
         p.started_at = at or timezone.now()
