@@ -11,6 +11,8 @@ as it was.
 import io
 import json
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from tests import backup_views
-from tests.procs import POSTGRES, base_env, manage, reachable, scratch_postgres
+from tests.procs import POSTGRES, ROOT, base_env, manage, reachable, scratch_postgres
 from timing import backup, demo, services, snapshot, topics
 from timing.classifications import create_classification
 from timing.formats import crossings
@@ -38,6 +40,24 @@ def _one(rows, **filters):
 
 @pytest.fixture
 def rich(db):
+    return make_rich()
+
+
+_dumped = []
+
+
+@pytest.fixture
+def dumped(db):
+    """The rich competition's dump, built once for the bad-file tests (each edits its own copy),
+    with the reference race's start list in the database so that 'nothing changed' means something."""
+    if not _dumped:
+        _dumped.append(json.dumps(backup.dump(make_rich().id)))
+    else:
+        demo.load(skated=False)
+    return json.loads(_dumped[0])
+
+
+def make_rich():
     """A competition with every kind of row a dump carries; returns it."""
     race = demo.load(skated=True)[0]
     comp = race.competition
@@ -218,7 +238,7 @@ def test_officials_with_no_account_here_get_inactive_accounts_so_the_trail_still
 
 
 def test_a_replay_of_a_race_of_another_competition_is_dumped_without_the_link_and_says_so(rich):
-    other = demo.load(skated=False)[0]  # the reference race is in `rich`; make one elsewhere
+    other = rich.races.get(title="Women's 1000 m")
     elsewhere = create_race("Elsewhere", "Somewhere's 1000 m", "Women", 1000,
                             [Entry(1, "inner", "Joy Beune", "NED")])
     Race.objects.filter(pk=other.pk).update(replay_of=elsewhere)
@@ -232,35 +252,35 @@ def test_a_replay_of_a_race_of_another_competition_is_dumped_without_the_link_an
 # --- bad files: a clear message, nothing loaded --------------------------------------------------
 
 
-def test_a_truncated_file_is_refused(rich):
-    text = json.dumps(backup.dump(rich.id))
+def test_a_truncated_file_is_refused(dumped):
+    text = json.dumps(dumped)
     message = refused(text[: len(text) // 2])
     assert "is not complete JSON" in message and "cut short" in message
 
 
-def test_a_file_that_is_not_a_dump_is_refused(rich):
+def test_a_file_that_is_not_a_dump_is_refused(dumped):
     assert "not an Oval competition dump" in refused(json.dumps({"races": []}))
     assert "not an Oval competition dump" in refused("[1, 2, 3]")
 
 
-def test_a_dump_from_a_newer_oval_is_refused(rich):
-    data = backup.dump(rich.id)
+def test_a_dump_from_a_newer_oval_is_refused(dumped):
+    data = dumped
     message = refused(json.dumps({**data, "schema": "0099_from_the_future"}))
     assert "made by a newer Oval (schema 0099_from_the_future)" in message and "upgrade this server first" in message
     message = refused(json.dumps({**data, "format_version": 2}))
     assert "made by a newer Oval (format 2)" in message
 
 
-def test_a_passing_for_a_start_not_in_the_dump_is_refused_naming_the_row(rich):
-    data = backup.dump(rich.id)
+def test_a_passing_for_a_start_not_in_the_dump_is_refused_naming_the_row(dumped):
+    data = dumped
     row = data["passings"][40]
     row["start"] = 999999
     message = refused(json.dumps(data), "--name", "Restored")
     assert f"passings row 41 (id {row['id']}): its start 999999 is not a start in this dump" in message
 
 
-def test_a_start_in_a_pair_not_in_the_dump_is_refused(rich):
-    data = backup.dump(rich.id)
+def test_a_start_in_a_pair_not_in_the_dump_is_refused(dumped):
+    data = dumped
     data["pairs"] = data["pairs"][1:]  # pair 1 of the first race cut out by hand
     message = refused(json.dumps(data), "--name", "Restored")
     assert "starts row 1" in message and "is not a pair in this dump" in message
@@ -279,15 +299,15 @@ def test_a_start_in_a_pair_not_in_the_dump_is_refused(rich):
     (lambda d: d.pop("changes"), "This dump has no 'changes'"),
     (lambda d: d.update(users=[]), "unknown part(s) users"),
 ])
-def test_a_hand_edited_field_is_refused_naming_the_row_and_the_field(rich, edit, expected):
-    data = backup.dump(rich.id)
+def test_a_hand_edited_field_is_refused_naming_the_row_and_the_field(dumped, edit, expected):
+    data = dumped
     first = data["passings"][0]["id"]
     edit(data)
     assert expected.format(id=first) in refused(json.dumps(data), "--name", "Restored")
 
 
-def test_a_dump_that_contradicts_the_database_constraints_loads_nothing(rich):
-    data = backup.dump(rich.id)
+def test_a_dump_that_contradicts_the_database_constraints_loads_nothing(dumped):
+    data = dumped
     data["passings"][1]["distance"] = data["passings"][0]["distance"]  # two current times at one point
     data["passings"][1]["start"] = data["passings"][0]["start"]
     message = refused(json.dumps(data), "--name", "Restored")
@@ -295,6 +315,16 @@ def test_a_dump_that_contradicts_the_database_constraints_loads_nothing(rich):
 
 
 # --- SQLite to PostgreSQL, for real ------------------------------------------------------------------
+
+
+COUNTS = ("import json; from django.apps import apps; from django.contrib.auth.models import User; "
+          "print(json.dumps({m.__name__: m.objects.count() for m in "
+          "[*apps.get_app_config('timing').get_models(), User]}))")
+
+
+def shell(env, code):
+    """Run Python in a manage.py process of `env`'s database; its last line of output, as JSON."""
+    return json.loads(manage(env, "shell", "-v0", "-c", code).splitlines()[-1])
 
 
 @pytest.mark.scaleout
@@ -315,18 +345,19 @@ def test_a_competition_moved_from_sqlite_to_postgresql_is_the_same_field_by_fiel
         new_id = int(re.search(r"as id (\d+)", said).group(1))
         again = tmp_path / "again.json"
         manage(env, "dumpcompetition", str(new_id), "--output", str(again))
-        there = json.loads(manage(env, "shell", "-c", f"from tests.backup_views import main; main({new_id})"))
-        twice = __import__("subprocess").run(
-            [__import__("sys").executable, "manage.py", "loadcompetition", str(path)], cwd=Path(__file__).parent.parent,
-            env=env, capture_output=True, text=True, timeout=120)
-        rows_after = manage(env, "shell", "-c", "from timing.models import Passing; print(Passing.objects.count())")
+        there = shell(env, f"from tests.backup_views import main; main({new_id})")
+        before = shell(env, COUNTS)
+        twice = subprocess.run([sys.executable, "manage.py", "loadcompetition", str(path)], cwd=ROOT, env=env,
+                               capture_output=True, text=True, timeout=120)
+        after = shell(env, COUNTS)
     restored = json.loads(again.read_text())
-    assert canonical(restored) == canonical(source)
-    assert there == json.loads(json.dumps(seen, sort_keys=True))
+    assert restored["schema"] == source["schema"]
+    assert canonical(restored) == canonical(source)  # every row, every field, every reference
+    assert there == json.loads(json.dumps(seen, sort_keys=True))  # snapshots, results, audit, tables
     assert twice.returncode != 0
     assert f"already loaded as competition '{rich.name}' (id {new_id})" in twice.stderr
-    assert int(rows_after) == len(source["passings"])  # the refused second load added nothing
+    assert after == before and after["Passing"] == len(source["passings"])
     tables = {key: len(source[key]) for key in backup.BY_KEY}
     print(f"\nround trip SQLite -> PostgreSQL: {sum(tables.values()) + 1} rows in {len(tables) + 1} tables, "
           f"{fields_compared(source)} fields compared, 0 differences; load took {took:.2f} s "
-          f"(one manage.py process); rows per table: {tables}")
+          f"(one manage.py process, with its start-up); rows per table: {tables}")
