@@ -73,7 +73,8 @@ def make_rich():
     services.set_race_state(race.id, Race.FINAL, official)
 
     names = [("Joy Beune", "NED"), ("Miho Takagi", "JPN"), ("Kimi Goetz", "USA"), ("Han Mei", "CHN")]
-    entries = [Entry(1 + i // 2, ("inner", "outer")[i % 2], n, c, licence="NED-123" if i == 0 else "")
+    entries = [Entry(1 + i // 2, ("inner", "outer")[i % 2], n, c, licence="NED-123" if i == 0 else "",
+                     pb_ms=37900 + 100 * i if i < 3 else None)
                for i, (n, c) in enumerate(names)]
     sprint = create_race(comp.name, "Women's 500 m", "Women", 500, entries)
     services.start_pair(sprint.id, 1, official)
@@ -135,6 +136,15 @@ def canonical(data):
     return out
 
 
+def leaves(value):
+    """How many single values `value` holds: the fields a comparison of it compares."""
+    if isinstance(value, dict):
+        return sum(leaves(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(leaves(v) for v in value)
+    return 1
+
+
 def fields_compared(data):
     return sum(len(row) for key in backup.BY_KEY for row in data[key]) + len(data["competition"])
 
@@ -183,7 +193,7 @@ def test_a_competition_dumped_and_loaded_again_is_the_same_competition_with_new_
         said = load_text(json.dumps(source))
     new_id = int(re.search(r"as id (\d+) \(was (\d+)\)", said).group(1))
     n = {key: len(source[key]) for key in backup.BY_KEY}
-    assert (n["races"], n["passings"], n["crossings"], n["held_splits"]) == (5, 95, 6, 3)
+    assert (n["races"], n["passings"], n["crossings"], n["held_splits"], n["personal_bests"]) == (5, 95, 6, 3, 3)
     assert (f"as id {new_id} (was {rich.id}): 5 races, {n['pairs']} pairs, 95 passings (1 corrected, 1 voided), "
             f"6 crossings, 3 held splits, {n['changes']} audit rows, 1 classification, 2 screens. "
             "New ids were given to every row.") in said
@@ -209,6 +219,22 @@ def test_a_competition_dumped_and_loaded_again_is_the_same_competition_with_new_
     corrected = Passing.objects.get(start__pair__race=by_title["Women's 1000 m"], corrects__isnull=False)
     assert corrected.corrects.superseded_at is not None and corrected.corrects.start == corrected.start
     assert Passing.objects.filter(start__pair__race__competition=restored, entered_by__username="anna").exists()
+
+
+def test_the_demo_championship_round_trips_with_its_allround_table(db):
+    from timing import demo_championship
+
+    classification, _ = demo_championship.load()
+    comp = classification.competition
+    source = backup.dump(comp.id)
+    seen = backup_views.views(comp.id)
+    Competition.objects.filter(pk=comp.id).update(name="Moved away")
+    said = load_text(backup.text(source))
+    new_id = int(re.search(r"as id (\d+)", said).group(1))
+    assert "4 races" in said and "1 classification" in said
+    assert backup_views.views(new_id) == seen
+    assert len(seen["classifications"][0]["standings"]) == 10  # a table with skaters in it was compared
+    assert canonical(backup.dump(new_id)) == canonical(source)
 
 
 def test_a_second_load_of_the_same_file_is_refused_naming_the_competition_it_became(rich):
@@ -331,10 +357,10 @@ def shell(env, code):
 def test_a_competition_moved_from_sqlite_to_postgresql_is_the_same_field_by_field(rich, tmp_path):
     if not reachable(POSTGRES):
         pytest.skip(f"needs PostgreSQL on {POSTGRES[0]}:{POSTGRES[1]}")
-    source = backup.dump(rich.id)
-    seen = backup_views.views(rich.id)
     path = tmp_path / "event.json"
-    path.write_text(json.dumps(source))
+    call_command("dumpcompetition", str(rich.id), "--output", str(path))
+    source = json.loads(path.read_text())
+    seen = backup_views.views(rich.id)
     with scratch_postgres("oval_restore") as (database_url, _):
         env = base_env(DATABASE_URL=database_url)
         manage(env, "migrate", "--noinput", "-v0")
@@ -359,5 +385,6 @@ def test_a_competition_moved_from_sqlite_to_postgresql_is_the_same_field_by_fiel
     assert after == before and after["Passing"] == len(source["passings"])
     tables = {key: len(source[key]) for key in backup.BY_KEY}
     print(f"\nround trip SQLite -> PostgreSQL: {sum(tables.values()) + 1} rows in {len(tables) + 1} tables, "
-          f"{fields_compared(source)} fields compared, 0 differences; load took {took:.2f} s "
+          f"{fields_compared(source)} fields compared, 0 differences; {leaves(seen)} values of snapshots, "
+          f"result lists, audit rows and classification tables compared, 0 differences; load took {took:.2f} s "
           f"(one manage.py process, with its start-up); rows per table: {tables}")

@@ -1,5 +1,4 @@
 """Write one competition as a JSON dump (timing/backup.py): to stdout, or to --output FILE."""
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,7 +18,7 @@ class Command(BaseCommand):
             data = backup.dump(competition)
         except backup.DumpError as e:
             raise CommandError(str(e)) from e
-        text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        text = backup.text(data)
         if output:
             with open(output, "w", encoding="utf-8") as f:
                 f.write(text)
