@@ -334,6 +334,7 @@ def test_a_start_in_a_pair_not_in_the_dump_is_refused(dumped):
     (lambda d: d["starts"][0].update(team_skaters="Netherlands"), "'team_skaters' must be a list of names"),
     (lambda d: d.pop("changes"), "This dump has no 'changes'"),
     (lambda d: d.update(users=[]), "unknown part(s) users"),
+    (lambda d: d.update(notes="all fine"), "'notes' must be a list of sentences"),
 ])
 def test_a_hand_edited_field_is_refused_naming_the_row_and_the_field(dumped, edit, expected):
     data = dumped

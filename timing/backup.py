@@ -106,7 +106,7 @@ SOFT = {("races", "replay_of"), ("screens", "race")}
 def latest_schema(loader=None):
     """The name of this code's latest timing migration: what a dump says it was made with."""
     loader = loader or MigrationLoader(None, ignore_no_migrations=True)
-    return max(name for app, name in loader.graph.leaf_nodes() if app == "timing")
+    return max(name for app, name in loader.graph.leaf_nodes() if app == APP)
 
 
 # --- dump ----------------------------------------------------------------------------------------
@@ -305,6 +305,9 @@ def _check_header(data):
                                   COMPETITION, *BY_KEY})
     if unknown:
         raise DumpError(f"This dump has unknown part(s) {', '.join(unknown)}; this Oval does not know what they mean.")
+    notes = data.get("notes", [])
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise DumpError("This dump's 'notes' must be a list of sentences.")
     for key in (COMPETITION, *BY_KEY):
         if key not in data:
             raise DumpError(f"This dump has no '{key}'; was it cut short or edited?")
