@@ -27,11 +27,8 @@ from tests.procs import POSTGRES, ROOT, base_env, manage, reachable, scratch_pos
 from timing import backup, demo, services, snapshot, topics
 from timing.classifications import create_classification
 from timing.formats import crossings
-from timing.models import Competition, Crossing, HeldSplit, Passing, Race, Start
+from timing.models import Competition, Crossing, HeldSplit, Passing, Race
 from timing.startlists import Entry, clone_race, create_race
-
-FIRST = "2026-02-09T16:30:00+00:00"
-
 
 def _one(rows, **filters):
     rows = rows.objects.all() if isinstance(rows, type) else rows
@@ -79,11 +76,12 @@ def make_rich():
     sprint = create_race(comp.name, "Women's 500 m", "Women", 500, entries)
     services.start_pair(sprint.id, 1, official)
     services.record_passing(sprint.id, 1, "inner", 100, 10480, official)
-    held = services.hold_split(sprint.id, 1, "outer", 10610, services.Actor.from_device("lynx"), "two points fit", (100,))
+    lynx = services.Actor.from_device("lynx")
+    held = services.hold_split(sprint.id, 1, "outer", 10610, lynx, "two points fit", (100,))
     services.place_held(held.id, 100, official)
-    stray = services.hold_split(sprint.id, 1, "outer", 20000, services.Actor.from_device("lynx"), "no point fits")
+    stray = services.hold_split(sprint.id, 1, "outer", 20000, lynx, "no point fits")
     services.discard_held(stray.id, "a stray read", official)
-    services.hold_split(sprint.id, 1, "inner", 30000, services.Actor.from_device("lynx"), "no point fits")
+    services.hold_split(sprint.id, 1, "inner", 30000, lynx, "no point fits")
 
     teams = [Entry(1, lane, name, nation, invented=True, team_skaters=tuple(f"{nation} {n}" for n in (1, 2, 3)))
              for lane, (nation, name) in zip(("inner", "outer"), [("NED", "Netherlands"), ("CAN", "Canada")])]

@@ -223,7 +223,8 @@ def _check_value(where, name, model_field, value):
             return None
         raise DumpError(f"{where}: '{name}' is null but must have a value.")
     if isinstance(model_field, models.DateTimeField):
-        moment = _parse(where, name, value, dt.datetime.fromisoformat, "a date and time such as 2026-02-09T16:30:00+00:00")
+        moment = _parse(where, name, value, dt.datetime.fromisoformat,
+                        "a date and time such as 2026-02-09T16:30:00+00:00")
         if moment.tzinfo is None:
             raise DumpError(f"{where}: '{name}' {value!r} has no time zone; add one, such as +00:00.")
         return moment
