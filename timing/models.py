@@ -25,6 +25,11 @@ class Competition(models.Model):
         help_text="The race the venue's screens follow now.",
     )
     version = models.PositiveBigIntegerField(default=0, help_text="Bumped by every change to the schedule.")
+    restored_from = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False,
+        help_text="The dump_id of the backup this competition was loaded from (manage.py loadcompetition): "
+        "a second load of the same file is refused.",
+    )
 
     def __str__(self):
         return self.name
