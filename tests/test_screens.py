@@ -50,6 +50,42 @@ def test_an_empty_day_is_idle_never_blank():
     assert screens.venue_view([], None) == {"show": "idle"}
 
 
+ALLROUND = {"id": 7, "name": "Allround women", "races": [2, 3]}
+SPRINT = {"id": 8, "name": "Sprint men", "races": [1, 4]}
+
+
+def shows(view, classification_id, nxt, last):
+    return view["show"] == "classification" and (view["classification"], view["next"], view["last"]) == (
+        classification_id, nxt, last)
+
+
+def test_between_races_the_venue_shows_the_classification_of_the_race_just_skated():
+    assert shows(screens.venue_view(DAY_ROWS, 2, [SPRINT, ALLROUND]), 7, 3, 2)
+    assert shows(screens.venue_view(DAY_ROWS, None, [ALLROUND]), 7, 3, 2)  # nothing on the ice
+    assert shows(screens.venue_view(DAY_ROWS, 1, [SPRINT, ALLROUND]), 8, 3, 1)
+    assert screens.venue_view(DAY_ROWS, 2, [ALLROUND])["name"] == "Allround women"
+
+
+def test_else_the_classification_of_the_next_race_once_one_of_its_races_is_over():
+    assert shows(screens.venue_view(DAY_ROWS, 1, [ALLROUND]), 7, 3, 1)
+    later = {"id": 9, "name": "Custom", "races": [3, 4]}  # nothing of it skated yet
+    assert screens.venue_view(DAY_ROWS, 1, [later]) == {"show": "between", "next": 3, "last": 1}
+
+
+def test_the_classification_gives_way_once_the_next_race_is_on_the_ice_and_to_its_board_when_it_starts():
+    assert screens.venue_view(DAY_ROWS, 3, [ALLROUND]) == {"show": "between", "next": 3, "last": 2}
+    live = [row(1, "final"), row(2, "final"), row(3, "live"), row(4, "scheduled")]
+    assert screens.venue_view(live, 3, [ALLROUND]) == {"show": "race", "race": 3}
+    assert screens.venue_view([], None, [ALLROUND]) == {"show": "idle"}
+
+
+def test_a_named_screen_following_the_venue_shows_the_classification_and_the_page_describes_it():
+    view = screens.screen_view("follow", None, "", DAY_ROWS, 2, [ALLROUND])
+    assert shows(view, 7, 3, 2)
+    assert screens.describe(view, DAY_ROWS) == "Between races: classification (Allround women; next: race 3)"
+    assert screens.screen_view("race", 1, "", DAY_ROWS, 2, [ALLROUND]) == {"show": "race", "race": 1}
+
+
 def test_a_race_on_the_ice_that_is_gone_counts_as_nothing_on_the_ice():
     assert screens.venue_view(DAY_ROWS, 99) == screens.venue_view(DAY_ROWS, None)
 
