@@ -18,6 +18,9 @@ const delayMs = requestedDelay({ remember: root.dataset.view === "phone" }) * 10
 const queue = []; // [due (performance.now() ms), table] not yet shown
 let queueTimer = null;
 let shown = -1;
+const delayNote = document.getElementById("delay-note");
+delayNote.hidden = delayMs === 0;
+delayNote.textContent = `TV delay: ${delayMs / 1000} s behind live`;
 let loading = null;
 let again = false;
 
@@ -91,9 +94,6 @@ function renderNext(data) {
 }
 
 function render(data) {
-  const note = document.getElementById("delay-note");
-  note.hidden = delayMs === 0;
-  note.textContent = `TV delay: ${delayMs / 1000} s behind live`;
   document.getElementById("demo").hidden = !data.standings.some((s) => s.skater.invented || s.results.some((r) => r.invented));
   renderTable(data);
   renderNext(data);

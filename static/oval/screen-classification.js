@@ -63,7 +63,7 @@ function row(s, cut) {
 
 function targetRow(t) {
   const li = h("li", "cl-target", [
-    h("span", "pair-no", t.pair ?? ""),
+    h("span", "pair-no", t.pair ? ["pair", h("b", "", t.pair)] : ""),
     h("span", "name", [t.skater.name, invented(t.skater.invented)]),
     h("span", "lead", t.lead.text),
   ]);
