@@ -149,7 +149,7 @@ def test_a_command_is_one_audited_competition_change_listed_in_the_schedule(comp
     one_schedule_change(comp, services.set_screen, comp.id, "north-stand", {"mode": "message", "text": "Racing resumes at 14:35"}, actor)
     snap = schedule.load(comp.id)
     assert snap["screens"] == {"north-stand": {
-        "mode": "message", "race": None, "text": "Racing resumes at 14:35",
+        "mode": "message", "race": None, "text": "Racing resumes at 14:35", "classification": None,
         "view": {"show": "message", "text": "Racing resumes at 14:35"}}}
     change = comp.changes.latest("version")
     assert (change.action, change.actor, change.new_value) == ("screen", official, "north-stand: message 'Racing resumes at 14:35'")
@@ -231,7 +231,8 @@ def test_each_caller_gets_what_it_may_when_setting_a_screen(caller, comp, races)
         assert everything() == before and not Screen.objects.exists()
         return
     assert response.status_code == 200, response.content
-    assert response.json()["screen"] == {"name": "north-stand", "mode": "message", "race": None, "text": "Racing resumes at 14:35"}
+    assert response.json()["screen"] == {"name": "north-stand", "mode": "message", "race": None, "text": "Racing resumes at 14:35",
+                                         "classification": None}
     assert response.json()["version"] == Competition.objects.get(pk=comp.id).version
 
 
@@ -388,3 +389,48 @@ def test_each_screen_page_is_a_csp_clean_shell_for_its_module(client, comp, race
     assert response.status_code == 200
     assert f'<script type="module" src="/static/{module}"></script>' in html
     assert_csp_clean(html)
+
+
+# --- classification mode -------------------------------------------------------------------------
+
+
+def test_a_named_screen_shows_a_chosen_classification_until_it_is_deleted(comp, races, official):
+    from timing.classifications import create_classification, delete_classification
+
+    actor = services.Actor.official(official)
+    c = create_classification(comp.id, "Long and short", "custom", [r.id for r in races], services.IMPORT)
+    one_schedule_change(comp, services.set_screen, comp.id, "north-stand", {"mode": "classification", "classification": c.id}, actor)
+    screen = schedule.load(comp.id)["screens"]["north-stand"]
+    assert (screen["mode"], screen["classification"]) == ("classification", c.id)
+    assert screen["view"] == {"show": "classification", "classification": c.id, "name": "Long and short", "next": None, "last": None}
+    assert comp.changes.latest("version").new_value == f"north-stand: classification classification {c.id}"
+    row = screens.listing(comp, schedule.load(comp.id))[0]
+    assert row["shows"] == "Classification: Long and short" and row["classification"] == c.id
+    delete_classification(c.id, services.IMPORT)
+    snap = schedule.load(comp.id)
+    assert snap["screens"]["north-stand"]["view"] == snap["venue"]  # gone: it follows the venue
+
+
+@pytest.mark.parametrize("command, error, field", [
+    ({"mode": "classification"}, services.Invalid, "classification"),
+    ({"mode": "classification", "classification": "3"}, services.Invalid, "classification"),
+    ({"mode": "classification", "classification": 999999}, services.NotFound, "classification"),
+    ({"mode": "message", "text": "Hi", "classification": 1}, services.Invalid, "classification"),
+    ({"mode": "classification", "classification": 1, "race": 1}, services.Invalid, "race"),
+])
+def test_a_classification_command_without_a_classification_of_the_competition_is_refused(comp, races, official, command, error, field):
+    from timing.classifications import create_classification
+
+    c = create_classification(comp.id, "Mine", "custom", [races[0].id], services.IMPORT)
+    command = {k: (c.id if v == 1 and k == "classification" else races[0].id if k == "race" else v) for k, v in command.items()}
+    other = services.create_competition({**DAY, "name": "Elsewhere"}, services.IMPORT)
+    theirs = services.create_race(other.id, {"title": "W 500", "category": "Women", "distance": 500}, services.IMPORT)
+    foreign = create_classification(other.id, "Theirs", "custom", [theirs.id], services.IMPORT)
+    before = everything()
+    with pytest.raises(error) as caught:
+        services.set_screen(comp.id, "north-stand", command, services.Actor.official(official))
+    assert caught.value.field == field
+    with pytest.raises(services.NotFound):
+        services.set_screen(comp.id, "north-stand", {"mode": "classification", "classification": foreign.id},
+                            services.Actor.official(official))
+    assert everything() == before

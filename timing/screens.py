@@ -17,6 +17,8 @@ Decisions where nobody wrote the rules down (each has a test in tests/test_scree
   the last final race before it.
 * With nothing on the ice, between races too: the first race of the day that is not final, and
   the last final one. A day with neither shows the competition's name (*idle*): never blank.
+* A named screen in classification mode shows its classification at any time (standings and the
+  next distance's targets); without it (deleted) it follows the venue.
 * A named screen in mode race, results or start list without its race (deleted, or of another
   competition) falls back to following the venue. Standings without a race are the standings of
   the race on the ice, or failing that of the last final race; with neither, it follows the venue.
@@ -109,12 +111,18 @@ def venue_view(races, on_ice, classifications=()):
     return _between(ordered, current, before[-1] if before else (finals[-1] if finals else None))
 
 
-def screen_view(mode, race_id, text, races, on_ice, classifications=()):
+def screen_view(mode, race_id, text, races, on_ice, classifications=(), classification_id=None):
     """What a named screen shows: its command applied to the schedule, or the venue's view."""
     venue = venue_view(races, on_ice, classifications)
     known = _by_id(races)
     if mode == Screen.MESSAGE:
         return {"show": "message", "text": text}
+    if mode == Screen.CLASSIFICATION:
+        chosen = next((c for c in classifications if c["id"] == classification_id), None)
+        if chosen is None:
+            return venue
+        return {"show": "classification", "classification": chosen["id"], "name": chosen["name"],
+                "next": None, "last": None}
     if mode in RACE_MODES:
         if race_id not in known:
             return venue
@@ -147,6 +155,8 @@ def describe(view, races):
         if view["last"]:
             parts.append(f"results: {title(view['last'])}")
         return "Between races (" + "; ".join(parts) + ")"
+    if show == "classification" and not (view["next"] or view["last"]):
+        return f"Classification: {view['name']}"
     if show == "classification":
         parts = [view["name"]]
         if view["next"]:
@@ -170,7 +180,8 @@ def commanded(comp, races, on_ice, classifications=()):
             "mode": s.mode,
             "race": s.race_id,
             "text": s.text,
-            "view": screen_view(s.mode, s.race_id, s.text, races, on_ice, classifications),
+            "classification": s.classification_id,
+            "view": screen_view(s.mode, s.race_id, s.text, races, on_ice, classifications, s.classification_id),
         }
         for s in comp.screens.exclude(mode=Screen.FOLLOW).order_by("name")
     }
@@ -231,13 +242,14 @@ def listing(comp, snap, now=None):
     races, on_ice, classifications = snap["races"], snap["on_ice"], snap.get("classifications", ())
     rows = []
     for s in comp.screens.order_by("name"):
-        view = screen_view(s.mode, s.race_id, s.text, races, on_ice, classifications)
+        view = screen_view(s.mode, s.race_id, s.text, races, on_ice, classifications, s.classification_id)
         age = None if s.last_seen is None else max(0, int((now - s.last_seen).total_seconds()))
         rows.append({
             "name": s.name,
             "mode": s.mode,
             "race": s.race_id,
             "text": s.text,
+            "classification": s.classification_id,
             "view": view,
             "shows": describe(view, races),
             "last_seen": s.last_seen.isoformat() if s.last_seen else None,

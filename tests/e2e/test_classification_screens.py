@@ -196,3 +196,27 @@ def test_an_official_edits_and_deletes_a_classification_by_keyboard(open_screen,
     page.wait_for_url(re.compile(r"/classifications/$"))
     expect(page.locator("main li").first).to_have_text("None yet.")
     assert not Classification.objects.exists()
+
+
+def test_an_official_puts_a_classification_on_a_named_screen_from_the_screens_page(open_screen, official):
+    races, c = a_championship()
+    comp_id = races[0].competition_id
+    named = open_screen().open(f"/screens/east-stand/?competition={comp_id}")
+    expect(named.locator("#screen")).to_have_attribute("data-show", "between")  # nothing over yet
+    officials = open_screen({"width": 1400, "height": 800})
+    desk = officials.page
+    desk.goto(f"{named.url.split('/screens/')[0]}/login/?next=/officials/competitions/{comp_id}/screens/")
+    desk.fill("#id_username", "official")
+    desk.fill("#id_password", PASSWORD)
+    desk.press("#id_password", "Enter")
+    row = desk.locator('tr[data-screen="east-stand"]')
+    row.locator("select[name=mode]").select_option("classification")
+    expect(row.locator("select[name=race]")).to_be_hidden()
+    row.locator("select[name=classification]").select_option(str(c.id))
+    row.locator("button").click()
+    expect(named.locator("#screen")).to_have_attribute("data-show", "classification", timeout=SWITCH_MS)
+    expect(named.locator(".sheet-classification .sheet-title")).to_have_text("Allround women")
+    expect(named.locator(".cl-row")).to_have_count(4)  # everyone entered, to skate
+    expect(row.locator(".shows")).to_have_text("Classification: Allround women", timeout=5000)
+    shot(desk, "officials-screens-classification.png")
+    shot(named, "named-screen-classification.png")
