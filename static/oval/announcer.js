@@ -140,7 +140,9 @@ if (root.dataset.race) {
   followCompetition(Number(root.dataset.competition), {
     onState: (sched) => {
       const v = sched.venue;
-      followRace(v.show === "race" ? v.race : v.show === "between" ? (v.next ?? v.last) : null);
+      // Between races (a classification on the venue's screens is between races too): the next race.
+      const between = v.show === "between" || v.show === "classification";
+      followRace(v.show === "race" ? v.race : between ? (v.next ?? v.last) : null);
     },
     onStatus: (s) => {
       if (!feed) showStatus(document.getElementById("conn"), s);

@@ -220,3 +220,10 @@ def test_an_official_puts_a_classification_on_a_named_screen_from_the_screens_pa
     expect(row.locator(".shows")).to_have_text("Classification: Allround women", timeout=5000)
     shot(desk, "officials-screens-classification.png")
     shot(named, "named-screen-classification.png")
+
+
+def test_the_competition_announcer_follows_the_next_race_while_the_venue_shows_the_classification(open_screen):
+    c, _ = demo_championship.load()
+    page = open_screen({"width": 1600, "height": 1000}).open(f"/competitions/{c.competition_id}/announcer/")
+    expect(page.locator(".head h1")).to_have_text("Women's 5000 m (invented demo)")
+    expect(page.locator(f'.card[data-lane="inner"] .classif-target[data-classification="{c.id}"]')).to_be_visible()
