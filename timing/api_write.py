@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from . import bodies, schedule, services, snapshot, startlists
 from .apiauth import authenticate, write_api
-from .classifications import create_classification, edit_classification
+from .classifications import create_classification, delete_classification, edit_classification
 from .models import HeldSplit, Race
 from .formats import crossings as crossing_services
 from .formats.startlists import HEADERS
@@ -263,6 +263,12 @@ def classifications(request, actor, data, competition_id):
 def classification_edit(request, actor, data, classification_id):
     c = edit_classification(classification_id, data["name"], data["kind"], data["races"], actor)
     return 200, {"id": c.id, "version": c.version}
+
+
+@write_api()
+def classification_delete(request, actor, data, classification_id):
+    delete_classification(classification_id, actor)
+    return 200, {"id": classification_id, "deleted": True}
 
 
 # --- mass start: crossings of the line by bib (timing/formats/crossings.py) ----------------------
