@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('timing', '0007_screens'),
+        ('timing', '0008_restore'),
     ]
 
     operations = [
