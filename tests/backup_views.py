@@ -6,13 +6,17 @@ import json
 
 #: Keys whose values, when numbers, are ids of rows (a restore gives new ones); their targets are compared
 #: through the dump itself (tests/test_backup.py canonical()).
-ID_KEYS = {"id", "replay_of", "on_ice", "race", "next", "last", "competition"}
+ID_KEYS = {"id", "replay_of", "on_ice", "race", "next", "last", "competition", "classification", "races"}
+
+
+def _is_ids(value):
+    return value is None or isinstance(value, int) or (
+        isinstance(value, list) and value and all(isinstance(v, int) for v in value))
 
 
 def strip_ids(value):
     if isinstance(value, dict):
-        return {k: strip_ids(v) for k, v in value.items()
-                if not (k in ID_KEYS and (v is None or isinstance(v, int)))}
+        return {k: strip_ids(v) for k, v in value.items() if not (k in ID_KEYS and _is_ids(v))}
     if isinstance(value, list):
         return [strip_ids(v) for v in value]
     return value

@@ -27,7 +27,7 @@ from tests.procs import POSTGRES, ROOT, base_env, manage, reachable, scratch_pos
 from timing import backup, demo, services, snapshot, topics
 from timing.classifications import create_classification
 from timing.formats import crossings
-from timing.models import Competition, Crossing, HeldSplit, Passing, Race
+from timing.models import Classification, Competition, Crossing, HeldSplit, Passing, Race
 from timing.startlists import Entry, clone_race, create_race
 
 def _one(rows, **filters):
@@ -103,9 +103,11 @@ def make_rich():
     Race.objects.filter(pk=replay.id).update(replay_of=race)
 
     create_classification(comp.id, "Sprint-ish", "custom", [sprint.id, race.id], official)
+    sprintish = Classification.objects.get(competition=comp, name="Sprint-ish").id
     services.set_on_ice(comp.id, sprint.id, official)
     services.set_screen(comp.id, "north-stand", {"mode": "results", "race": race.id}, official)
     services.set_screen(comp.id, "finish-line", {"mode": "message", "text": "Flower ceremony at 18:30"}, official)
+    services.set_screen(comp.id, "infield", {"mode": "classification", "classification": sprintish}, official)
     return Competition.objects.get(pk=comp.id)
 
 
@@ -203,7 +205,7 @@ def test_a_competition_dumped_and_loaded_again_is_the_same_competition_with_new_
     n = {key: len(source[key]) for key in backup.BY_KEY}
     assert (n["races"], n["passings"], n["crossings"], n["held_splits"], n["personal_bests"]) == (5, 95, 6, 3, 3)
     assert (f"as id {new_id} (was {rich.id}): 5 races, {n['pairs']} pairs, 95 passings (1 corrected, 1 voided), "
-            f"6 crossings, 3 held splits, {n['changes']} audit rows, 1 classification, 2 screens. "
+            f"6 crossings, 3 held splits, {n['changes']} audit rows, 1 classification, 3 screens. "
             "New ids were given to every row.") in said
     assert "Officials named in the audit trail with no account here" not in said  # anna is here
     restored = Competition.objects.get(pk=new_id)
@@ -221,6 +223,7 @@ def test_a_competition_dumped_and_loaded_again_is_the_same_competition_with_new_
     assert by_title["Women's 1000 m (replay)"].replay_of == by_title["Women's 1000 m"]
     assert restored.on_ice == by_title["Women's 500 m"]
     assert restored.screens.get(name="north-stand").race == by_title["Women's 1000 m"]
+    assert restored.screens.get(name="infield").classification == restored.classifications.get()
     assert [r.title for r in restored.classifications.get().ordered_races()] == ["Women's 500 m", "Women's 1000 m"]
     placed = HeldSplit.objects.get(start__pair__race=by_title["Women's 500 m"], placed__isnull=False)
     assert placed.placed.start == placed.start and placed.placed.time_ms == placed.time_ms
