@@ -108,8 +108,9 @@ def _write(race_id, action, actor, change):
                 actor=actor.user, device=actor.device, **audit,
             )
             after = snapshot.build(race)
-            publish_on_commit(topics.group(topics.RACE, race.id), race_update(action, before, after, audit))
+            # Cached before it is announced: a hub that hears the version finds its text at once.
             snapshot.cache_on_commit(topics.RACE, after, race.id)
+            publish_on_commit(topics.group(topics.RACE, race.id), race_update(action, before, after, audit))
             if schedule.race_row(race, race.competition.zone) != listed:
                 _schedule_moved(race.competition_id, action, audit)
             classification_table.push_for_race(race, audit)  # the classifications it counts in
@@ -134,8 +135,8 @@ def _schedule_moved(competition_id, action, audit):
 
 def _push_schedule(comp, action, audit):
     after = schedule.build(comp)
-    publish_on_commit(topics.group(topics.COMPETITION, comp.id), schedule_update(action, after, audit))
     snapshot.cache_on_commit(topics.COMPETITION, after, comp.id)
+    publish_on_commit(topics.group(topics.COMPETITION, comp.id), schedule_update(action, after, audit))
 
 
 def _write_competition(competition_id, action, actor, change):
