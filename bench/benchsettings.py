@@ -12,3 +12,6 @@ from config.settings import STATICFILES_DIRS
 ROOT_URLCONF = "bench.benchurls"
 if os.environ.get("OVAL_BENCH_STATIC"):
     STATICFILES_DIRS = [*STATICFILES_DIRS, ("bench", os.environ["OVAL_BENCH_STATIC"])]
+if os.environ.get("OVAL_BENCH_NO_HEALTH_CHECKS"):
+    # Only to measure what Django's per-request connection health check costs (bench/writepath.py).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405

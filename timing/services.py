@@ -117,6 +117,14 @@ def _write(race_id, action, actor, change):
     except IntegrityError as e:
         # Two writers raced past validation; the database's constraint decided. Nothing was kept.
         raise Conflict("Someone else changed this time at the same moment; reload and try again.") from e
+    return _stamped(result, race.version)
+
+
+def _stamped(result, version):
+    """The race version this write committed, carried by what it returns (`committed_version`),
+    so whoever answers the write (timing/api_write.py) need not ask the database for it again."""
+    if hasattr(result, "__dict__"):
+        result.committed_version = version
     return result
 
 
