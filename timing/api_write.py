@@ -6,6 +6,7 @@ Every view here is thin on purpose: who may call it and what the body holds is d
 import json
 
 from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import bodies, schedule, services, snapshot, startlists
@@ -225,6 +226,7 @@ def held_json(h):
 
 
 @require_GET
+@never_cache  # officials' and devices' business: no shared cache may keep it
 def held(request, race_id):
     """The device splits of a race that wait for an official (timing/rules/assign.py), oldest first.
     For officials and devices only: a held split is not a result."""
