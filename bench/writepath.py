@@ -49,17 +49,18 @@ CONFIGS = {
 
 #: What the profile attributes the POST's busy time to: (label, a frame that marks it).
 STEPS = [
-    ("Django's middleware chain and handler, in worker threads (sync_to_async)", "sync_to_async"),
-    ("token check (timing/credentials.py)", "credentials.py:authenticate"),
-    ("idempotency record (timing/idempotency.py)", "idempotency.py"),
-    ("services._write: the whole transaction", "services.py:_write"),
-    ("  the board after (snapshot.build)", "services.py:_write;snapshot.py:build"),
-    ("  the board before (cache hit: json.loads, miss: build)", "services.py:_board_before"),
-    ("  classifications the race counts in", "classification_table.py:push_for_race"),
-    ("  commit (fsync)", "commit"),
-    ("  on-commit: cache + publish", "run_and_clear_commit_hooks"),
-    ("JSON answer (timing/apiauth.py _answer after the service)", "api_write.py:passing_json"),
-    ("database connection checks (is_usable / health check)", "is_usable"),
+    ("Daphne and Twisted on the event loop (HTTP parsing, ASGI)", "asyncioreactor.py:"),
+    ("the middleware chain and the view, in a worker thread", "sync.py:SyncToAsync.thread_handler"),
+    ("  token check (timing/credentials.py)", "credentials.py:authenticate"),
+    ("  Idempotency-Key: lookup, record, answer stored, commit of it all", "idempotency.py:idempotent"),
+    ("    commit (fsync): the bare view pays one too", "BaseDatabaseWrapper.commit"),
+    ("    services._write: lock, change, version, audit", "services.py:_write"),
+    ("      the board after (snapshot.build)", "services.py:_write;snapshot.py:build"),
+    ("      the board before (cached text parsed, else built)", "services.py:_board_before"),
+    ("      the passing's own checks and insert", "services.py:record_passing.<locals>.change"),
+    ("      records that apply (Race.applicable_records)", "models.py:Race.applicable_records"),
+    ("      classifications the race counts in", "classification_table.py:push_for_race"),
+    ("  closing the database connection at request end", "close_old_connections"),
 ]
 
 
