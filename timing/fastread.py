@@ -28,9 +28,6 @@ READS = {"memory": 0, "django": 0}
 
 _KINDS = {"races": (topics.RACE, ""), "competitions": (topics.COMPETITION, "c")}
 
-#: topic -> (version, body bytes): the encoded text of the newest version served, one per topic.
-_BODIES = {}
-
 
 def wrap(app):
     async def snapshot_reads(scope, receive, send):
@@ -78,7 +75,7 @@ def _answer(scope):
     secure = _secure(scope, headers)
     if not _host_allowed(headers) or (settings.SECURE_SSL_REDIRECT and not secure):
         return None
-    body = _body(topic, kind, ident, version)
+    body = _body(kind, ident, version)
     if body is None:
         return None
     etag = f'"{prefix}{ident}-{version}"'
@@ -89,16 +86,11 @@ def _answer(scope):
     return 200, [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())] + out, body
 
 
-def _body(topic, kind, ident, version):
-    held = _BODIES.get(topic)
-    if held is not None and held[0] == version:
-        return held[1]
+def _body(kind, ident, version):
+    """The version's text from the process's snapshot cache (never a copy of our own: the cache
+    is the one place a version's text lives and is forgotten), or None to let Django build it."""
     text = cached(kind, ident, version)
-    if text is None:
-        return None  # built in another process: Django builds and caches it once
-    body = text.encode()
-    _BODIES[topic] = (version, body)
-    return body
+    return None if text is None else text.encode()
 
 
 def _matches(header, etag):
