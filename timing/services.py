@@ -108,14 +108,23 @@ def _write(race_id, action, actor, change):
                 actor=actor.user, device=actor.device, **audit,
             )
             after = snapshot.build(race)
-            publish_on_commit(topics.group(topics.RACE, race.id), race_update(action, before, after, audit))
+            # Cached before it is announced: a hub that hears the version finds its text at once.
             snapshot.cache_on_commit(topics.RACE, after, race.id)
+            publish_on_commit(topics.group(topics.RACE, race.id), race_update(action, before, after, audit))
             if schedule.race_row(race, race.competition.zone) != listed:
                 _schedule_moved(race.competition_id, action, audit)
             classification_table.push_for_race(race, audit)  # the classifications it counts in
     except IntegrityError as e:
         # Two writers raced past validation; the database's constraint decided. Nothing was kept.
         raise Conflict("Someone else changed this time at the same moment; reload and try again.") from e
+    return _stamped(result, race.version)
+
+
+def _stamped(result, version):
+    """The race version this write committed, carried by what it returns (`committed_version`),
+    so whoever answers the write (timing/api_write.py) need not ask the database for it again."""
+    if hasattr(result, "__dict__"):
+        result.committed_version = version
     return result
 
 
@@ -134,8 +143,8 @@ def _schedule_moved(competition_id, action, audit):
 
 def _push_schedule(comp, action, audit):
     after = schedule.build(comp)
-    publish_on_commit(topics.group(topics.COMPETITION, comp.id), schedule_update(action, after, audit))
     snapshot.cache_on_commit(topics.COMPETITION, after, comp.id)
+    publish_on_commit(topics.group(topics.COMPETITION, comp.id), schedule_update(action, after, audit))
 
 
 def _write_competition(competition_id, action, actor, change):
