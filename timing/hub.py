@@ -7,6 +7,7 @@ layer is best effort: a version the database has and no socket got is sent as a 
 """
 import asyncio
 import logging
+import threading
 from collections import defaultdict
 
 from channels.db import database_sync_to_async
@@ -40,6 +41,10 @@ class Hub:
         self.sockets = defaultdict(set)  # topic -> consumers
         self.sent = {}  # topic -> highest version fanned out here
         self.stale = {}  # topic -> version seen in the database but not yet broadcast
+        # topic -> highest committed version heard since the topic was last followed: what the
+        # snapshot GETs answer from without asking the database (timing/fastread.py, `current`).
+        self.known = {}
+        self._known_lock = threading.Lock()  # heard() is also called from writers' threads
         self.database_ok = True  # the last version poll reached the database
         self.channel = None
         self.started = None  # the task running start(): awaited by every socket before joining
@@ -73,6 +78,7 @@ class Hub:
             first = not self.sockets[topic]
             self.sockets[topic].add(consumer)
             if first:
+                self.known.pop(topic, None)  # heard while not a group member: may be behind
                 await self._group(topic, "group_add")
 
     async def leave(self, topic, consumer):
@@ -83,10 +89,38 @@ class Hub:
             members.discard(consumer)
             if not members:
                 del self.sockets[topic]
+                self.known.pop(topic, None)
                 await self._group(topic, "group_discard")
 
     def saw(self, topic, version):
         self.sent[topic] = max(self.sent.get(topic, -1), version)
+        self.heard(topic, version)
+
+    def heard(self, topic, version):
+        """A committed version of the topic: from a fan-out, a socket's snapshot, or a writer of
+        this process as its transaction commits (timing/publish.py), before its answer is sent."""
+        with self._known_lock:
+            if version > self.known.get(topic, -1):
+                self.known[topic] = version
+
+    def current(self, topic):
+        """The topic's committed version as far as this hub can vouch for it, or None.
+
+        It can while the topic is followed here: then this hub is in the topic's group and hears
+        every change, and whatever a lost broadcast withheld, its poll of the database sends
+        within two poll intervals, the same bound the sockets live by. Not while the database is
+        unreachable (the poll is blind), the poll has stopped, or the hub has no channel to hear
+        other processes on: the caller asks the database then."""
+        if not self.sockets.get(topic) or not self.database_ok:
+            return None
+        if self.started is None or not self.started.done() or self.started.cancelled() \
+                or self.started.exception() is not None:
+            return None
+        if not self._tasks or self._tasks[0].done():
+            return None
+        if self.channel is None and shared_layer() is not None:
+            return None
+        return self.known.get(topic)
 
     async def _group(self, topic, op):
         layer = shared_layer()

@@ -8,6 +8,7 @@
  */
 import { gettext, interpolate } from "./i18n.js";
 import { follow, followCompetition } from "./live.js";
+import { classificationBlock, nextPairLine } from "./announcer-classification.js";
 import {
   ARMBANDS, LANES, LANE_NAMES, bests, everyTenth, fill, h, invented, pairByNumber, pendingSplitRow, raceStateText, showStatus,
   splitRow, statusBadges, updateClocks,
@@ -64,6 +65,7 @@ function laneCard(race, pair, lane) {
         ? interpolate(gettext("%(time)s or better"), { time: facts.podium }, true) : gettext("any finish"), "podium"),
       fact(gettext("record"), record ? `${record.kind} ${record.time} (${record.holder})` : "", "record"),
     ]),
+    classificationBlock(facts, race.id, pair ? pair.number : null, lane),
     h("table", "splits", [
       h("thead", "", h("tr", "", ["", gettext("time"), gettext("lap"), gettext("rank"), gettext("diff")].map((t) => h("th", "", t)))),
       h("tbody", "", race.points.map((d) => (at.has(d) ? splitRow(at.get(d)) : pendingSplitRow(d)))),
@@ -80,7 +82,8 @@ function nextPairs(state) {
     later.length ? h("ol", "pairs", later.map((p) => h("li", "", [
       h("span", "pair-no", `${gettext("Pair")} ${p.number}`),
       ...LANES.map((lane) => (p[lane]
-        ? h("span", "entrant", [h("b", "", p[lane].name), ` ${p[lane].nation} `, bests(p[lane])])
+        ? h("span", "entrant", [h("b", "", p[lane].name), ` ${p[lane].nation} `, bests(p[lane]),
+          nextPairLine(facts, state.race.id, p.number, lane)])
         : h("span", "entrant", "—"))),
     ]))) : h("p", "", gettext("This is the last pair.")),
   ]);
@@ -142,7 +145,9 @@ if (root.dataset.race) {
   followCompetition(Number(root.dataset.competition), {
     onState: (sched) => {
       const v = sched.venue;
-      followRace(v.show === "race" ? v.race : v.show === "between" ? (v.next ?? v.last) : null);
+      // Between races (a classification on the venue's screens is between races too): the next race.
+      const between = v.show === "between" || v.show === "classification";
+      followRace(v.show === "race" ? v.race : between ? (v.next ?? v.last) : null);
     },
     onStatus: (s) => {
       if (!feed) showStatus(document.getElementById("conn"), s);

@@ -2,13 +2,15 @@
  * What every part of the console shares: the race as the server last described it, the pair on
  * screen, and where things are on the page. Only the server's snapshot fills `state`.
  */
-import { pairByNumber } from "../show.js";
+import { gettext, interpolate } from "../i18n.js";
+import { LANE_WORDS, pairByNumber } from "../show.js";
 
 const root = document.getElementById("console");
 
 export const ui = {
   root,
   raceId: Number(root.dataset.race),
+  kind: root.dataset.kind, // "individual", "team_pursuit" or "mass_start": the console's shape
   state: null, // the last snapshot or update (live.js)
   viewPair: null, // the pair on screen; follows the race's current pair unless the official picks another
   followCurrent: true,
@@ -19,6 +21,14 @@ export const ui = {
 export const $ = (id) => document.getElementById(id);
 export const part = (lane, role) => $(`lane-${lane}`).querySelector(`[data-role="${role}"]`);
 export const api = (path) => `/api/races/${ui.raceId}${path}`;
+
+/* Where an entry went, in the race's words: a team pursuit skates heats on the straights. */
+const STRAIGHT = { inner: gettext("home straight"), outer: gettext("back straight") };
+export const laneName = (lane) => (ui.kind === "team_pursuit" ? STRAIGHT[lane] : LANE_WORDS[lane] || lane);
+export function where(pair, lane) {
+  const words = ui.kind === "team_pursuit" ? gettext("heat %(pair)s %(lane)s") : gettext("pair %(pair)s %(lane)s");
+  return interpolate(words, { pair, lane: laneName(lane) }, true);
+}
 
 export function viewed() {
   return ui.state ? pairByNumber(ui.state, ui.viewPair) : null;
