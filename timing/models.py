@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .rules.board import DNF, DNS, DQ, LANES, OK
 from .rules import mass_start, team_pursuit
@@ -66,7 +67,7 @@ class PersonalBest(models.Model):
 
 
 class Record(models.Model):
-    KINDS = [("WR", "World record"), ("OR", "Olympic record"), ("TR", "Track record"), ("NR", "National record")]
+    KINDS = [("WR", _("World record")), ("OR", _("Olympic record")), ("TR", _("Track record")), ("NR", _("National record"))]
     kind = models.CharField(max_length=2, choices=KINDS)
     category = models.CharField(max_length=40)
     distance = models.PositiveIntegerField()
@@ -90,9 +91,9 @@ class RaceQuerySet(models.QuerySet):
 
 class Race(models.Model):
     SCHEDULED, LIVE, FINAL = "scheduled", "live", "final"
-    STATES = [(SCHEDULED, "Scheduled"), (LIVE, "Live"), (FINAL, "Final")]
+    STATES = [(SCHEDULED, _("Scheduled")), (LIVE, _("Live")), (FINAL, _("Final"))]
     INDIVIDUAL, TEAM_PURSUIT, MASS_START = "individual", "team_pursuit", "mass_start"
-    KINDS = [(INDIVIDUAL, "Individual distance"), (TEAM_PURSUIT, "Team pursuit"), (MASS_START, "Mass start")]
+    KINDS = [(INDIVIDUAL, _("Individual distance")), (TEAM_PURSUIT, _("Team pursuit")), (MASS_START, _("Mass start"))]
     competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="races")
     kind = models.CharField(max_length=20, choices=KINDS, default=INDIVIDUAL)
     distance = models.PositiveIntegerField()
@@ -169,7 +170,7 @@ class Start(models.Model):
     """
 
     LANES = [(lane, lane) for lane in LANES]
-    STATUSES = [(OK, "OK"), (DNS, "Did not start"), (DNF, "Did not finish"), (DQ, "Disqualified")]
+    STATUSES = [(OK, "OK"), (DNS, _("Did not start")), (DNF, _("Did not finish")), (DQ, _("Disqualified"))]
     pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="starts")
     lane = models.CharField(
         max_length=5, choices=LANES, blank=True, help_text="The lane the skater started in (none in a mass start)."
@@ -383,7 +384,7 @@ class Classification(models.Model):
     computed from their results whenever it is read."""
 
     ALLROUND, SPRINT, CUSTOM = "allround", "sprint", "custom"
-    KINDS = [(ALLROUND, "Allround"), (SPRINT, "Sprint"), (CUSTOM, "Custom")]
+    KINDS = [(ALLROUND, _("Allround")), (SPRINT, _("Sprint")), (CUSTOM, _("Custom"))]
     competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="classifications")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=KINDS)

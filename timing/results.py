@@ -27,6 +27,8 @@ Decisions where the rules are silent (each is tested in tests/test_results.py):
 import json
 from datetime import datetime, timezone
 
+from django.utils.translation import gettext_noop
+
 from . import snapshot
 from .models import Race
 from .rules.board import DNF, DNS, DQ, LANES, OK, RECORD_ORDER
@@ -36,14 +38,18 @@ from .rules.times import format_exact, format_time
 NO_TIME = "NT"
 
 #: What the list's start-order and gap columns are called, by kind: a team pursuit skates heats,
-#: a mass start has bibs and ranks on points.
+#: a mass start has bibs and ranks on points. The words here stay English (the JSON, the PDF and the
+#: exports are one per race version); gettext_noop marks them for the catalogue, and the page translates them.
 LABELS = {
-    Race.INDIVIDUAL: {"slot": "Pair", "behind": "Behind"},
-    Race.TEAM_PURSUIT: {"slot": "Heat", "behind": "Behind"},
-    Race.MASS_START: {"slot": "Bib", "behind": "Points"},
+    Race.INDIVIDUAL: {"slot": gettext_noop("Pair"), "behind": gettext_noop("Behind")},
+    Race.TEAM_PURSUIT: {"slot": gettext_noop("Heat"), "behind": gettext_noop("Behind")},
+    Race.MASS_START: {"slot": gettext_noop("Bib"), "behind": gettext_noop("Points")},
 }
 
-STATUS_NAMES = {DNS: "Did not start", DNF: "Did not finish", DQ: "Disqualified", NO_TIME: "No time recorded"}
+STATUS_NAMES = {
+    DNS: gettext_noop("Did not start"), DNF: gettext_noop("Did not finish"), DQ: gettext_noop("Disqualified"),
+    NO_TIME: gettext_noop("No time recorded"),
+}
 
 
 class Unsupported(Exception):
@@ -96,7 +102,7 @@ def _header(race, snap):
         },
         "state": summary["state"],
         "official": final,
-        "status_text": "Official results" if final else "UNOFFICIAL",
+        "status_text": gettext_noop("Official results") if final else gettext_noop("UNOFFICIAL"),
         "version": snap["version"],
         "demo": summary["demo"],
         "points": points_header(summary["points"]),

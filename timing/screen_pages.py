@@ -6,6 +6,7 @@ what does not exist), never a server error: a volunteer typing an address on a s
 must be able to tell a typo from a broken system.
 """
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from . import screens
 from .models import Competition, Race
@@ -21,15 +22,16 @@ def _problem(request, status, title, message):
 def _competition(request, competition_id):
     comp = Competition.objects.filter(pk=competition_id).first()
     if comp is None:
-        return None, _problem(request, 404, "No such competition",
-                              f"There is no competition {competition_id}. Check the number in the address.")
+        return None, _problem(request, 404, _("No such competition"),
+                              _("There is no competition %(id)s. Check the number in the address.") % {"id": competition_id})
     return comp, None
 
 
 def _race(request, race_id):
     race = Race.objects.select_related("competition").filter(pk=race_id).first()
     if race is None:
-        return None, _problem(request, 404, "No such race", f"There is no race {race_id}. Check the number in the address.")
+        return None, _problem(request, 404, _("No such race"),
+                              _("There is no race %(id)s. Check the number in the address.") % {"id": race_id})
     return race, None
 
 
@@ -43,23 +45,23 @@ def named_screen(request, name):
     when given, else the current one (timing.screens.current_competition)."""
     problem = screens.name_problem(name)
     if problem:
-        return _problem(request, 400, "Not a screen name", f"{problem} You typed “{name[:80]}”.")
+        return _problem(request, 400, _("Not a screen name"), f"{problem} " + _("You typed “%(name)s”.") % {"name": name[:80]})
     wanted = request.GET.get("competition")
     if wanted is not None:
         if not wanted.isdigit():
-            return _problem(request, 400, "Not a competition", "?competition= takes a competition's number, such as 3.")
+            return _problem(request, 400, _("Not a competition"), _("?competition= takes a competition's number, such as 3."))
         comp, problem = _competition(request, int(wanted))
         if problem:
             return problem
     else:
         comp = screens.current_competition()
         if comp is None:
-            return _problem(request, 404, "No competition yet",
-                            "There is no competition to show. Once the officials set one up, reload this page.")
+            return _problem(request, 404, _("No competition yet"),
+                            _("There is no competition to show. Once the officials set one up, reload this page."))
     try:
         screen = screens.register(comp, name)
     except screens.TooMany as e:
-        return _problem(request, 409, "Too many screens", str(e))
+        return _problem(request, 409, _("Too many screens"), str(e))
     return render(request, "timing/screen.html", {
         "competition": comp, "screen": screen,
         "beacon_seconds": screens.BEACON_SECONDS,
@@ -81,8 +83,9 @@ def laps(request, race_id):
     if problem:
         return problem
     if race.distance < LAP_COUNTER_FROM:
-        return _problem(request, 404, "No lap counter for this race",
-                        f"{race.title} is {race.distance} m: lap counters are for {LAP_COUNTER_FROM} m and longer.")
+        return _problem(request, 404, _("No lap counter for this race"),
+                        _("%(title)s is %(distance)s m: lap counters are for %(from)s m and longer.") % {
+                            "title": race.title, "distance": race.distance, "from": LAP_COUNTER_FROM})
     return render(request, "timing/laps.html", {"race": race})
 
 

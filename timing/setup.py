@@ -11,6 +11,8 @@ from django import forms
 from django.contrib import messages
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -34,56 +36,72 @@ class Form(forms.Form):
 
 
 class CompetitionForm(Form):
-    name = forms.CharField(max_length=200)
-    venue = forms.CharField(max_length=200, required=False, help_text="The rink, such as Thialf, Heerenveen.")
-    starts_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(max_length=200, label=gettext_lazy("Name"))
+    venue = forms.CharField(max_length=200, required=False, label=gettext_lazy("Venue"),
+                            help_text=gettext_lazy("The rink, such as Thialf, Heerenveen."))
+    starts_on = forms.DateField(required=False, label=gettext_lazy("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(required=False, label=gettext_lazy("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
     time_zone = forms.CharField(
-        max_length=64, initial="UTC", help_text="The venue's clock, such as Europe/Amsterdam.",
+        max_length=64, initial="UTC", label=gettext_lazy("Time zone"),
+        help_text=gettext_lazy("The venue's clock, such as Europe/Amsterdam."),
         widget=forms.TextInput(attrs={"list": "zones", "autocomplete": "off", "spellcheck": "false"}),
     )
-    olympic = forms.BooleanField(required=False, label="Olympic Games (Olympic records apply)")
+    olympic = forms.BooleanField(required=False, label=gettext_lazy("Olympic Games (Olympic records apply)"))
 
 
 class RaceForm(Form):
-    title = forms.CharField(max_length=200, help_text="As the boards show it, such as Women's 1000 m.")
-    category = forms.CharField(max_length=40, help_text="Such as Women, Men, Junior Ladies A.")
-    kind = forms.ChoiceField(choices=Race.KINDS, initial=Race.INDIVIDUAL)
-    distance = forms.IntegerField(min_value=1, help_text="Metres. " + "; ".join(
-        f"{label}: {', '.join(map(str, services.KIND_DISTANCES[kind]))}" for kind, label in Race.KINDS
-    ) + ".")
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"),
+                            help_text=gettext_lazy("As the boards show it, such as Women's 1000 m."))
+    category = forms.CharField(max_length=40, label=gettext_lazy("Category"),
+                               help_text=gettext_lazy("Such as Women, Men, Junior Ladies A."))
+    kind = forms.ChoiceField(choices=Race.KINDS, initial=Race.INDIVIDUAL, label=gettext_lazy("Kind"))
+    # The kinds' names in the reader's language, the distances as numbers: "Team pursuit: 3200, 2400".
+    distance = forms.IntegerField(min_value=1, label=gettext_lazy("Distance"), help_text=format_lazy(
+        "{metres} " + "; ".join(
+            f"{{{kind}}}: {', '.join(map(str, services.KIND_DISTANCES[kind]))}" for kind, _label in Race.KINDS
+        ) + ".", metres=gettext_lazy("Metres."), **dict(Race.KINDS)))
     scheduled_at = forms.CharField(
-        required=False, label="Scheduled start",
-        help_text="The venue's local time.", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        required=False, label=gettext_lazy("Scheduled start"),
+        help_text=gettext_lazy("The venue's local time."), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    order = forms.IntegerField(min_value=0, required=False, help_text="Place in the day; empty: after the last race.")
+    order = forms.IntegerField(min_value=0, required=False, label=gettext_lazy("Order"),
+                               help_text=gettext_lazy("Place in the day; empty: after the last race."))
 
 
 class UploadForm(Form):
-    file = forms.FileField(label="Start list (CSV)", widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+    file = forms.FileField(label=gettext_lazy("Start list (CSV)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+
+
+#: A lane as a form offers it: the value the services take, the word in the reader's language.
+LANE_CHOICES = [("inner", gettext_lazy("inner")), ("outer", gettext_lazy("outer"))]
+
+
+def _lane(lane):
+    return str(dict(LANE_CHOICES).get(lane, lane))
 
 
 class EntryForm(Form):
-    pair = forms.IntegerField(min_value=1)
-    lane = forms.ChoiceField(choices=[("inner", "inner"), ("outer", "outer")])
-    name = forms.CharField(max_length=300)
-    nation = forms.CharField(max_length=20, help_text="IOC code, such as NED.")
-    pb = forms.CharField(required=False, max_length=20, label="Personal best", help_text="Such as 1:14.20.")
-    licence = forms.CharField(required=False, max_length=100, label="Licence")
+    pair = forms.IntegerField(min_value=1, label=gettext_lazy("Pair"))
+    lane = forms.ChoiceField(choices=LANE_CHOICES, label=gettext_lazy("Lane"))
+    name = forms.CharField(max_length=300, label=gettext_lazy("Name"))
+    nation = forms.CharField(max_length=20, label=gettext_lazy("Nation"), help_text=gettext_lazy("IOC code, such as NED."))
+    pb = forms.CharField(required=False, max_length=20, label=gettext_lazy("Personal best"),
+                         help_text=gettext_lazy("Such as 1:14.20."))
+    licence = forms.CharField(required=False, max_length=100, label=gettext_lazy("Licence"))
 
 
 class MoveForm(Form):
-    pair = forms.IntegerField(min_value=1, label="From pair")
-    lane = forms.ChoiceField(choices=[("inner", "inner"), ("outer", "outer")], label="From lane")
-    to_pair = forms.IntegerField(min_value=1, label="To pair")
-    to_lane = forms.ChoiceField(choices=[("inner", "inner"), ("outer", "outer")], label="To lane")
+    pair = forms.IntegerField(min_value=1, label=gettext_lazy("From pair"))
+    lane = forms.ChoiceField(choices=LANE_CHOICES, label=gettext_lazy("From lane"))
+    to_pair = forms.IntegerField(min_value=1, label=gettext_lazy("To pair"))
+    to_lane = forms.ChoiceField(choices=LANE_CHOICES, label=gettext_lazy("To lane"))
 
 
 class SlotForm(Form):
     """One lane of one pair, from a button in the start list table."""
 
     pair = forms.IntegerField(min_value=1)
-    lane = forms.ChoiceField(choices=[("inner", "inner"), ("outer", "outer")], required=False)
+    lane = forms.ChoiceField(choices=LANE_CHOICES, required=False)
     reason = forms.CharField(required=False, max_length=300)
 
 
@@ -132,7 +150,7 @@ def competition_new(request):
             except ServiceError as e:
                 status = _refused(form, e)
             else:
-                messages.success(request, f"{comp.name} created. Add its races next.")
+                messages.success(request, _("%(name)s created. Add its races next.") % {"name": comp.name})
                 return redirect("setup-competition", comp.id)
         else:
             status = 400
@@ -151,7 +169,7 @@ def competition_edit(request, competition_id):
             except ServiceError as e:
                 status = _refused(form, e)
             else:
-                messages.success(request, "Competition saved.")
+                messages.success(request, _("Competition saved."))
                 return redirect("setup-competition", comp.id)
         else:
             status = 400
@@ -175,7 +193,7 @@ def on_ice(request, competition_id):
     raw = request.POST.get("race", "")
     race_id = int(raw) if raw.isascii() and raw.isdigit() else None
     if raw and race_id is None:
-        messages.error(request, f"'{raw[:20]}' is not a race.")
+        messages.error(request, _("'%(value)s' is not a race.") % {"value": raw[:20]})
         return redirect("setup-competition", comp.id)
     try:
         services.set_on_ice(comp.id, race_id, _actor(request))
@@ -183,7 +201,8 @@ def on_ice(request, competition_id):
         messages.error(request, e.message)
     else:
         comp.refresh_from_db()
-        messages.success(request, f"On the ice now: {comp.on_ice.title}." if comp.on_ice else "Nothing on the ice.")
+        messages.success(request, _("On the ice now: %(title)s.") % {"title": comp.on_ice.title} if comp.on_ice
+                         else _("Nothing on the ice."))
     return redirect("setup-competition", comp.id)
 
 
@@ -209,7 +228,7 @@ def race_new(request, competition_id):
             except ServiceError as e:
                 status = _refused(form, e)
             else:
-                messages.success(request, f"{race.title} added. Upload its start list.")
+                messages.success(request, _("%(title)s added. Upload its start list.") % {"title": race.title})
                 return redirect("setup-startlist", race.id)
         else:
             status = 400
@@ -230,7 +249,7 @@ def race_edit(request, race_id):
             except ServiceError as e:
                 status = _refused(form, e)
             else:
-                messages.success(request, f"{form.cleaned_data['title']} saved.")
+                messages.success(request, _("%(title)s saved.") % {"title": form.cleaned_data["title"]})
                 return redirect("setup-competition", race.competition_id)
         else:
             status = 400
@@ -299,7 +318,8 @@ def _upload(request, race_id):
         form.add_error("file", e.message)
         return _startlist_page(request, race, status=e.status, upload=form)
     pairs = len({e.pair for e in entries})
-    messages.success(request, f"{upload.name}: {len(entries)} skaters in {pairs} pairs stored.")
+    messages.success(request, _("%(file)s: %(skaters)s skaters in %(pairs)s pairs stored.") % {
+        "file": upload.name, "skaters": len(entries), "pairs": pairs})
     return redirect("setup-startlist", race.id)
 
 
@@ -323,7 +343,7 @@ def _edit(request, race_id, form_class, form_name, call, done):
 def entry_add(request, race_id):
     return _edit(request, race_id, EntryForm, "entry",
                  lambda race, d: services.add_entry(race.id, d, _actor(request)),
-                 lambda d: f"{d['name'].strip()} added to pair {d['pair']} {d['lane']}.")
+                 lambda d: _("%(name)s added to pair %(pair)s %(lane)s.") % {**d, "name": d["name"].strip(), "lane": _lane(d["lane"])})
 
 
 @official_only
@@ -332,7 +352,8 @@ def entry_move(request, race_id):
     return _edit(request, race_id, MoveForm, "move",
                  lambda race, d: services.move_start(race.id, d["pair"], d["lane"], d["to_pair"], d["to_lane"],
                                                      _actor(request)),
-                 lambda d: f"Moved from pair {d['pair']} {d['lane']} to pair {d['to_pair']} {d['to_lane']}.")
+                 lambda d: _("Moved from pair %(pair)s %(lane)s to pair %(to_pair)s %(to_lane)s.") % {
+                     **d, "lane": _lane(d["lane"]), "to_lane": _lane(d["to_lane"])})
 
 
 @official_only
@@ -340,7 +361,7 @@ def entry_move(request, race_id):
 def entry_withdraw(request, race_id):
     return _edit(request, race_id, SlotForm, "slot",
                  lambda race, d: services.withdraw(race.id, d["pair"], d["lane"], d["reason"], _actor(request)),
-                 lambda d: f"Withdrawn from pair {d['pair']} {d['lane']}.")
+                 lambda d: _("Withdrawn from pair %(pair)s %(lane)s.") % {**d, "lane": _lane(d["lane"])})
 
 
 @official_only
@@ -348,7 +369,7 @@ def entry_withdraw(request, race_id):
 def pair_swap(request, race_id):
     return _edit(request, race_id, SlotForm, "slot",
                  lambda race, d: services.swap_lanes(race.id, d["pair"], _actor(request)),
-                 lambda d: f"Pair {d['pair']}: lanes swapped.")
+                 lambda d: _("Pair %(pair)s: lanes swapped.") % d)
 
 
 @official_only
@@ -364,7 +385,7 @@ def pair_up(request, race_id):
         order[i - 1], order[i] = order[i], order[i - 1]
         services.renumber_pairs(race.id, order, _actor(request))
 
-    return _edit(request, race_id, SlotForm, "slot", call, lambda d: f"Pair {d['pair']} moved up one place.")
+    return _edit(request, race_id, SlotForm, "slot", call, lambda d: _("Pair %(pair)s moved up one place.") % d)
 
 
 @official_only
@@ -375,5 +396,5 @@ def pairs_close_gaps(request, race_id):
         services.renumber_pairs(race.id, None, _actor(request))
     except ServiceError as e:
         return _startlist_page(request, race, status=e.status, slot_error=e.message)
-    messages.success(request, "Empty pairs removed; the pairs are numbered 1, 2, 3… again.")
+    messages.success(request, _("Empty pairs removed; the pairs are numbered 1, 2, 3… again."))
     return redirect("setup-startlist", race.id)

@@ -6,10 +6,11 @@
  * pairs with their bests; the records in play and the venue's. Read-only, like every screen.
  * /races/<id>/announcer/ follows one race; /competitions/<id>/announcer/ follows the show.
  */
+import { gettext, interpolate } from "./i18n.js";
 import { follow, followCompetition } from "./live.js";
 import { classificationBlock, nextPairLine } from "./announcer-classification.js";
 import {
-  ARMBANDS, LANES, LANE_NAMES, bests, everyTenth, fill, h, invented, pairByNumber, pendingSplitRow, showStatus,
+  ARMBANDS, LANES, LANE_NAMES, bests, everyTenth, fill, h, invented, pairByNumber, pendingSplitRow, raceStateText, showStatus,
   splitRow, statusBadges, updateClocks,
 } from "./show.js";
 
@@ -41,7 +42,7 @@ function fact(label, value, cls = "") {
 function laneCard(race, pair, lane) {
   const start = pair ? pair[lane] : null;
   const head = h("div", `armband armband-${ARMBANDS[lane]}`, LANE_NAMES[lane]);
-  if (!start) return h("article", "card", [head, h("p", "empty", "no skater in this lane")]);
+  if (!start) return h("article", "card", [head, h("p", "empty", gettext("no skater in this lane"))]);
   const at = new Map(start.passings.map((p) => [p.distance, p]));
   const clock = h("div", "clock", "");
   clock.dataset.clock = lane;
@@ -55,14 +56,18 @@ function laneCard(race, pair, lane) {
       clock,
     ]),
     h("div", "needs", [
-      fact("projected", start.projected ? `${start.projected.time} (rank ${start.projected.rank})` : "", "projected"),
-      fact("to lead", leader ? `faster than ${facts.to_lead} (${leader.name})` : "any finish leads", "lead"),
-      fact("podium", facts && facts.podium ? `${facts.podium} or better` : "any finish", "podium"),
-      fact("record", record ? `${record.kind} ${record.time} (${record.holder})` : "", "record"),
+      fact(gettext("projected"), start.projected
+        ? interpolate(gettext("%(time)s (rank %(rank)s)"), start.projected, true) : "", "projected"),
+      fact(gettext("to lead"), leader
+        ? interpolate(gettext("faster than %(time)s (%(name)s)"), { time: facts.to_lead, name: leader.name }, true)
+        : gettext("any finish leads"), "lead"),
+      fact(gettext("podium"), facts && facts.podium
+        ? interpolate(gettext("%(time)s or better"), { time: facts.podium }, true) : gettext("any finish"), "podium"),
+      fact(gettext("record"), record ? `${record.kind} ${record.time} (${record.holder})` : "", "record"),
     ]),
     classificationBlock(facts, race.id, pair ? pair.number : null, lane),
     h("table", "splits", [
-      h("thead", "", h("tr", "", ["", "time", "lap", "rank", "diff"].map((t) => h("th", "", t)))),
+      h("thead", "", h("tr", "", ["", gettext("time"), gettext("lap"), gettext("rank"), gettext("diff")].map((t) => h("th", "", t)))),
       h("tbody", "", race.points.map((d) => (at.has(d) ? splitRow(at.get(d)) : pendingSplitRow(d)))),
     ]),
   ]);
@@ -73,14 +78,14 @@ function laneCard(race, pair, lane) {
 function nextPairs(state) {
   const later = state.pairs.filter((p) => p.number > state.race.current_pair).slice(0, NEXT_PAIRS);
   return h("section", "next", [
-    h("h2", "", "Next pairs"),
+    h("h2", "", gettext("Next pairs")),
     later.length ? h("ol", "pairs", later.map((p) => h("li", "", [
-      h("span", "pair-no", `Pair ${p.number}`),
+      h("span", "pair-no", `${gettext("Pair")} ${p.number}`),
       ...LANES.map((lane) => (p[lane]
         ? h("span", "entrant", [h("b", "", p[lane].name), ` ${p[lane].nation} `, bests(p[lane]),
           nextPairLine(facts, state.race.id, p.number, lane)])
         : h("span", "entrant", "—"))),
-    ]))) : h("p", "", "This is the last pair."),
+    ]))) : h("p", "", gettext("This is the last pair.")),
   ]);
 }
 
@@ -102,15 +107,15 @@ function render(state, ask = true) {
   fill(root.querySelector("#body"), [
     h("header", "head", [
       h("h1", "", race.title),
-      h("span", "pairno", `Pair ${race.current_pair} / ${state.pairs.length}`),
-      h("span", "state", race.state),
-      mine && facts.leader ? h("span", "leader", [h("small", "", "leader "), `${facts.leader.name} ${facts.leader.nation} ${facts.leader.time}`]) : null,
+      h("span", "pairno", `${gettext("Pair")} ${race.current_pair} / ${state.pairs.length}`),
+      h("span", "state", raceStateText(race.state)),
+      mine && facts.leader ? h("span", "leader", [h("small", "", `${gettext("leader")} `), `${facts.leader.name} ${facts.leader.nation} ${facts.leader.time}`]) : null,
     ]),
     h("section", "cards", LANES.map((lane) => laneCard(race, pair, lane))),
     h("div", "foot", [
       nextPairs(state),
-      recordList("Records in play", mine ? facts.records : []),
-      recordList(mine && facts.venue ? `Track records · ${facts.venue}` : "Track records", mine ? facts.venue_records : []),
+      recordList(gettext("Records in play"), mine ? facts.records : []),
+      recordList(mine && facts.venue ? `${gettext("Track records")} · ${facts.venue}` : gettext("Track records"), mine ? facts.venue_records : []),
     ]),
   ]);
   tick();
@@ -127,7 +132,7 @@ function followRace(raceId) {
   followed = raceId;
   facts = null;
   if (raceId === null) {
-    fill(root.querySelector("#body"), [h("p", "empty", "Nothing on the ice.")]);
+    fill(root.querySelector("#body"), [h("p", "empty", gettext("Nothing on the ice."))]);
     feed = null;
     return;
   }

@@ -6,10 +6,16 @@
  * state from the live feed into it; tickBoard(root, state, now) moves its clocks. Between pairs
  * (the current pair has not started) the lanes show the next pair with PB and SB.
  */
+import { gettext } from "./i18n.js";
 import {
-  ARMBANDS, LANES, LANE_NAMES, STRAIGHTS, bests, fill, finishOf, h, invented, minus, pairByNumber,
+  ARMBAND_NAMES, ARMBANDS, LANES, LANE_NAMES, STRAIGHTS, bests, fill, finishOf, h, invented, minus, pairByNumber,
   pendingSplitRow, recordBadge, splitRow, standingRow, statusBadges, updateClocks,
 } from "./show.js";
+
+/* A race's state as the boards show it, in capitals from across the rink. */
+export function boardStateText(state) {
+  return state === "live" ? gettext("● LIVE") : state === "final" ? gettext("FINAL") : gettext("SCHEDULED");
+}
 
 const SPLITS_SHOWN = 4; // a 10000 m has 25 points; the board shows the latest ones
 const STANDINGS_SHOWN = 10;
@@ -28,13 +34,13 @@ export function boardShell(root) {
   };
   const conn = el("span", "conn", "conn", "conn");
   conn.dataset.status = "connecting";
-  conn.textContent = "connecting…";
+  conn.textContent = gettext("connecting…");
   // The page may carry the demo mark already (it says so even before this module runs).
   let demo = part(root, "demo");
   if (!demo) {
     demo = el("p", "demo", "demo", "demo");
     demo.hidden = true;
-    demo.textContent = "DEMO DATA: times marked * are invented";
+    demo.textContent = gettext("DEMO DATA: times marked * are invented");
   }
   // Where results-view.js puts the result list of a closed race, in place of the pairs.
   const resultsSection = el("section", "results-view", "results", "results");
@@ -52,7 +58,7 @@ export function boardShell(root) {
       return article;
     })),
     resultsSection,
-    h("section", "table", [h("h2", "", "Standings"), el("ol", "standings", "standings", "standings")]),
+    h("section", "table", [h("h2", "", gettext("Standings")), el("ol", "standings", "standings", "standings")]),
     demo,
   );
 }
@@ -77,8 +83,8 @@ export function laneSplits(race, start) {
     return at.has(d) ? splitRow(at.get(d), extra) : pendingSplitRow(d, extra);
   });
   const head = h("tr", "head", [
-    h("th", "", ""), h("th", "", "time"), h("th", "", "lap"), h("th", "", "rank"), h("th", "", "diff"),
-    teams ? h("th", "", "vs") : null,
+    h("th", "", ""), h("th", "", gettext("time")), h("th", "", gettext("lap")), h("th", "", gettext("rank")),
+    h("th", "", gettext("diff")), teams ? h("th", "", gettext("vs")) : null,
   ]);
   return h("table", "splits", [h("thead", "", head), h("tbody", "", rows)]);
 }
@@ -87,7 +93,7 @@ export function resultBlock(race, start) {
   const finish = finishOf(start, race);
   if (!finish) return h("div", "result");
   return h("div", "result", [
-    finish.rank ? h("span", "result-rank", [h("small", "", "rank"), finish.rank]) : null,
+    finish.rank ? h("span", "result-rank", [h("small", "", gettext("rank")), finish.rank]) : null,
     recordBadge(finish.record),
   ]);
 }
@@ -101,10 +107,10 @@ export function renderLane(el, race, pair, lane, { showBests = false } = {}) {
   const teams = race.kind === "team_pursuit";
   const armband = h("div", `armband armband-${ARMBANDS[lane]}`, [
     h("span", "lane-name", teams ? STRAIGHTS[lane] : LANE_NAMES[lane]),
-    h("span", "armband-name", teams ? "start and finish" : `${ARMBANDS[lane]} armband`),
+    h("span", "armband-name", teams ? gettext("start and finish") : ARMBAND_NAMES[lane]),
   ]);
   if (!start) {
-    fill(el, [armband, h("p", "empty", "no skater in this lane")]);
+    fill(el, [armband, h("p", "empty", gettext("no skater in this lane"))]);
     return;
   }
   const who = h("div", "who", [
@@ -142,11 +148,11 @@ export function renderBoard(root, state) {
   root.classList.toggle("between-pairs", waiting);
   part(root, "competition").textContent = race.competition.name;
   part(root, "title").textContent = race.title;
-  const unit = race.kind === "team_pursuit" ? "Heat" : "Pair";
+  const unit = race.kind === "team_pursuit" ? gettext("Heat") : gettext("Pair");
   part(root, "pairno").textContent = `${unit} ${race.current_pair} / ${state.pairs.length}`;
   const stateEl = part(root, "state");
   const next = waiting && race.state !== "final";
-  stateEl.textContent = next ? "NEXT PAIR" : race.state === "live" ? "● LIVE" : race.state === "final" ? "FINAL" : "SCHEDULED";
+  stateEl.textContent = next ? gettext("NEXT PAIR") : boardStateText(race.state);
   stateEl.dataset.state = next ? "next" : race.state;
   part(root, "demo").hidden = !race.demo;
   for (const lane of LANES) renderLane(part(root, `lane-${lane}`), race, pair, lane, { showBests: waiting });

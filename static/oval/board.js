@@ -2,8 +2,9 @@
  * The stadium board (1920×1080, unattended): the pair on the ice side by side, its running clocks,
  * every measuring point with lap, rank and difference, and a short standings list.
  */
-import { boardStanding, renderLane, shortStandings } from "./board-view.js";
+import { boardStanding, boardStateText, renderLane, shortStandings } from "./board-view.js";
 import { massClock, renderMassStart } from "./board_mass_start.js";
+import { gettext, interpolate } from "./i18n.js";
 import { follow, requestedDelay } from "./live.js";
 import { resultsView } from "./results-view.js";
 import { LANES, everyTenth, fill, pairByNumber, showStatus, updateClocks } from "./show.js";
@@ -17,17 +18,17 @@ const results = resultsView(root, raceId); // a closed race shows its result lis
 function render(state) {
   const { race } = state;
   const stateEl = document.getElementById("state");
-  stateEl.textContent = race.state === "live" ? "● LIVE" : race.state === "final" ? "FINAL" : "SCHEDULED";
+  stateEl.textContent = boardStateText(race.state);
   stateEl.dataset.state = race.state;
   document.getElementById("demo").hidden = !race.demo;
   if (race.kind === "mass_start") {
-    document.getElementById("pairno").textContent = `Mass start · ${race.laps} laps`;
+    document.getElementById("pairno").textContent = interpolate(gettext("Mass start · %(laps)s laps"), { laps: race.laps }, true);
     renderMassStart(state);
     tick();
     return;
   }
   const pair = pairByNumber(state, race.current_pair);
-  const unit = race.kind === "team_pursuit" ? "Heat" : "Pair";
+  const unit = race.kind === "team_pursuit" ? gettext("Heat") : gettext("Pair");
   document.getElementById("pairno").textContent = `${unit} ${race.current_pair} / ${state.pairs.length}`;
   for (const lane of LANES) renderLane(document.getElementById(`lane-${lane}`), race, pair, lane);
   fill(

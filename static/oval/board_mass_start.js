@@ -3,6 +3,7 @@
  * with the leader in green, the lead group's gap, the sprints (the next one highlighted) and the
  * points so far. Everything shown was computed by the server (timing/rules/mass_start.py).
  */
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { fill, h, invented, minus, runningTime, statusBadges } from "./show.js";
 
 const RUNNING_SHOWN = 12;
@@ -12,14 +13,15 @@ function bySkater(state) {
 }
 
 function runningRow(s, position, leader) {
-  const behind = s.laps_down ? `−${s.laps_down} lap${s.laps_down > 1 ? "s" : ""}` : minus(s.behind);
+  const behind = s.laps_down
+    ? `−${interpolate(ngettext("%(n)s lap", "%(n)s laps", s.laps_down), { n: s.laps_down }, true)}` : minus(s.behind);
   const row = h("li", `runner${leader ? " leads" : ""}${s.in_lead_group ? " group" : ""}`, [
     h("span", "pos", position),
     h("span", "bib", s.bib),
     h("span", "name", [s.name, invented(s.invented)]),
     h("span", "nation", s.nation),
-    h("span", "behind", leader ? (s.laps_done ? `lap ${s.laps_done}` : "") : behind),
-    h("span", "points", s.points ? `${s.points} pt` : ""),
+    h("span", "behind", leader ? (s.laps_done ? interpolate(gettext("lap %(n)s"), { n: s.laps_done }, true) : "") : behind),
+    h("span", "points", s.points ? interpolate(gettext("%(points)s pt"), { points: s.points }, true) : ""),
   ]);
   row.dataset.bib = s.bib;
   return row;
@@ -28,12 +30,12 @@ function runningRow(s, position, leader) {
 function sprintBlock(state, lap, skaters) {
   const sprint = state.sprints.find((x) => x.lap === lap);
   const next = state.next_sprint === lap;
-  const title = lap === state.race.laps ? "Finish" : `Lap ${lap}`;
+  const title = lap === state.race.laps ? gettext("Finish") : interpolate(gettext("Lap %(n)s"), { n: lap }, true);
   const scorers = sprint
     ? sprint.order.map((bib, i) => [bib, sprint.points[i]]).filter(([, pts]) => pts > 0)
     : [];
   const el = h("li", `sprint${next ? " next" : ""}${sprint ? " done" : ""}`, [
-    h("div", "sprint-head", [h("span", "sprint-title", title), next ? h("span", "sprint-next", "next sprint") : null]),
+    h("div", "sprint-head", [h("span", "sprint-title", title), next ? h("span", "sprint-next", gettext("next sprint")) : null]),
     h("ol", "scorers", scorers.map(([bib, pts]) => {
       const s = skaters.get(bib);
       return h("li", "scorer", [h("span", "bib", bib), h("span", "name", s ? s.name : ""), h("span", "pts", `+${pts}`)]);
@@ -48,7 +50,7 @@ function pointsRow(row) {
     h("span", "rank", row.rank ?? ""),
     h("span", "name", [row.name, invented(row.invented)]),
     h("span", "nation", row.nation),
-    h("span", "time", row.status !== "OK" ? row.status : `${row.points} pt`),
+    h("span", "time", row.status !== "OK" ? row.status : interpolate(gettext("%(points)s pt"), { points: row.points }, true)),
     h("span", "behind", row.time || ""),
     h("span", "record", ""),
   ]);
@@ -57,11 +59,11 @@ function pointsRow(row) {
 export function renderMassStart(state) {
   const skaters = bySkater(state);
   document.getElementById("togo").textContent = state.laps_to_go;
-  document.getElementById("togo-label").textContent = state.laps_to_go === 1 ? "lap to go" : "laps to go";
+  document.getElementById("togo-label").textContent = ngettext("lap to go", "laps to go", state.laps_to_go);
   const group = state.lead_group.length;
   fill(document.getElementById("gap"), [
-    group ? h("span", "gap-group", `Lead group: ${group}`) : null,
-    state.lead_gap ? h("span", "gap-time", `+${state.lead_gap} to the chase`) : null,
+    group ? h("span", "gap-group", interpolate(gettext("Lead group: %(size)s"), { size: group }, true)) : null,
+    state.lead_gap ? h("span", "gap-time", interpolate(gettext("+%(gap)s to the chase"), { gap: state.lead_gap }, true)) : null,
   ]);
   fill(document.getElementById("sprints"), state.sprint_laps.map((lap) => sprintBlock(state, lap, skaters)));
   const order = state.running_order.map((bib) => skaters.get(bib)).filter(Boolean);

@@ -4,6 +4,7 @@
  * every number; this page only shows them, live from the competition's socket.
  */
 import { followCompetition, requestedDelay } from "./live.js";
+import { gettext, interpolate } from "./i18n.js";
 import { fill, h, invented, showStatus } from "./show.js";
 
 const root = document.getElementById("classification");
@@ -20,7 +21,7 @@ let queueTimer = null;
 let shown = -1;
 const delayNote = document.getElementById("delay-note");
 delayNote.hidden = delayMs === 0;
-delayNote.textContent = `TV delay: ${delayMs / 1000} s behind live`;
+delayNote.textContent = interpolate(gettext("TV delay: %(seconds)s s behind live"), { seconds: delayMs / 1000 }, true);
 let loading = null;
 let again = false;
 
@@ -29,9 +30,9 @@ function skaterCell(s) {
 }
 
 function head(data) {
-  const cells = [h("th", "rank", ""), h("th", "name", "Skater")];
+  const cells = [h("th", "rank", ""), h("th", "name", gettext("Skater"))];
   for (const r of data.classification.races) cells.push(h("th", "dist", `${r.distance}`));
-  cells.push(h("th", "points", "Points"));
+  cells.push(h("th", "points", gettext("Points")));
   return h("tr", "", cells);
 }
 
@@ -43,7 +44,7 @@ function row(s, data) {
     if (r.time) cell.title = `${r.distance} m: ${r.time}`;
     cells.push(cell);
   }
-  const note = s.status ? s.status : s.to_skate ? "to skate" : "";
+  const note = s.status ? s.status : s.to_skate ? gettext("to skate") : "";
   const behind = s.behind === null ? note : s.behind === "0.000" ? "" : `+${s.behind}`;
   cells.push(h("td", "points", [s.points, h("span", "behind", behind)]));
   const tr = h("tr", [s.qualified === false ? "out" : "", s.to_skate ? "pending" : ""].join(" ").trim(), cells);
@@ -68,10 +69,10 @@ function target(label, t) {
 
 function card(t, onIce) {
   const el = h("div", onIce ? "target-card on-ice" : "target-card", [
-    h("div", "who", [h("span", "pair-no", t.pair ? `Pair ${t.pair}` : ""), " ", t.skater.name, invented(t.skater.invented),
+    h("div", "who", [h("span", "pair-no", t.pair ? `${gettext("Pair")} ${t.pair}` : ""), " ", t.skater.name, invented(t.skater.invented),
       " ", h("span", "nation", t.skater.nation), " ", h("span", "brings", t.points)]),
-    target("Lead", t.lead),
-    target("Podium", t.podium),
+    target(gettext("Lead"), t.lead),
+    target(gettext("Podium"), t.podium),
   ]);
   el.dataset.skater = t.skater.name;
   return el;
@@ -87,9 +88,9 @@ function renderNext(data) {
   now.hidden = !onIce.length;
   if (section.hidden) return;
   const race = data.classification.races.find((r) => r.id === next.race);
-  document.getElementById("now-title").textContent = `Pair ${next.current_pair} · ${race.distance} m · what they need`;
+  document.getElementById("now-title").textContent = interpolate(gettext("Pair %(pair)s · %(distance)s m · what they need"), { pair: next.current_pair, distance: race.distance }, true);
   fill(document.getElementById("now-targets"), onIce.map((t) => card(t, true)));
-  document.getElementById("next-title").textContent = `Targets · ${race.distance} m · still to skate`;
+  document.getElementById("next-title").textContent = interpolate(gettext("Targets · %(distance)s m · still to skate"), { distance: race.distance }, true);
   fill(document.getElementById("targets"), next.targets.map((t) => card(t, false)));
 }
 

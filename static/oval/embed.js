@@ -4,13 +4,14 @@
  */
 import { follow, requestedDelay } from "./live.js";
 import { renderNow, renderStandings } from "./now.js";
-import { everyTenth, showStatus, updateClocks } from "./show.js";
+import { everyTenth, raceStateText, showStatus, updateClocks } from "./show.js";
 
 const root = document.getElementById("embed");
 let live = null;
 
 function render(state) {
-  document.getElementById("state").textContent = state.race.state === "live" ? "● live" : state.race.state;
+  document.getElementById("state").textContent = state.race.state === "live"
+    ? `● ${raceStateText(state.race.state)}` : raceStateText(state.race.state);
   document.getElementById("demo").hidden = !state.race.demo;
   renderNow(state);
   renderStandings(state);

@@ -7,6 +7,7 @@
  * leader (green dots), above is behind (red dots); the colour is never alone: the axis says
  * which side is which.
  */
+import { gettext } from "./i18n.js";
 import { minus } from "./show.js";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -44,14 +45,14 @@ export function gapChart(points, series) {
   const range = Math.max(MIN_RANGE_MS, ...diffs.map(Math.abs));
   const x = (point) => PAD.left + (points.indexOf(point) / Math.max(1, points.length - 1)) * (W - PAD.left - PAD.right);
   const y = (ms) => PAD.top + ((ms + range) / (2 * range)) * (H - PAD.top - PAD.bottom);
-  chart.append(svg("title", {}, "Difference to the leader at each measuring point"));
+  chart.append(svg("title", {}, gettext("Difference to the leader at each measuring point")));
 
   for (const ms of [-range, 0, range]) {
     chart.append(svg("line", { x1: PAD.left, x2: W - PAD.right, y1: y(ms), y2: y(ms), class: ms === 0 ? "zero" : "grid" }));
     chart.append(svg("text", { x: PAD.left - 6, y: y(ms) + 4, class: "axis", "text-anchor": "end" }, seconds(ms)));
   }
-  chart.append(svg("text", { x: PAD.left + 2, y: PAD.top + 10, class: "axis side" }, "ahead"));
-  chart.append(svg("text", { x: PAD.left + 2, y: H - PAD.bottom - 4, class: "axis side" }, "behind"));
+  chart.append(svg("text", { x: PAD.left + 2, y: PAD.top + 10, class: "axis side" }, gettext("ahead")));
+  chart.append(svg("text", { x: PAD.left + 2, y: H - PAD.bottom - 4, class: "axis side" }, gettext("behind")));
   for (const point of points) {
     chart.append(svg("text", { x: x(point), y: H - 8, class: "axis", "text-anchor": "middle" }, `${point}`));
   }

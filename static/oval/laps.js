@@ -4,6 +4,7 @@
  * page only waits: the number turns `lap_delay` seconds (?lap_delay=, default 4 as WebLynx does)
  * after the skater crossed the line, so it never flips while she is under the board.
  */
+import { gettext } from "./i18n.js";
 import { follow } from "./live.js";
 import {
   ARMBANDS, LANES, LANE_NAMES, everyTenth, fill, h, invented, keepAwake, laneClock, pairByNumber, showStatus,
@@ -27,12 +28,12 @@ function renderLane(el, race, pair, lane) {
   const start = pair ? pair[lane] : null;
   const head = h("div", `armband armband-${ARMBANDS[lane]}`, [h("span", "lane-name", LANE_NAMES[lane])]);
   if (!start) {
-    fill(el, [head, h("p", "empty", "no skater in this lane")]);
+    fill(el, [head, h("p", "empty", gettext("no skater in this lane"))]);
     return;
   }
   const laps = start.passings.filter((p) => p.lap);
   const last = laps[laps.length - 1];
-  const count = h("div", "to-go", [h("span", "digits", ""), h("span", "label", "laps to go")]);
+  const count = h("div", "to-go", [h("span", "digits", ""), h("span", "label", gettext("laps to go"))]);
   count.dataset.toGo = lane;
   const clock = h("div", "clock stopped", "");
   clock.dataset.clock = lane;
@@ -41,8 +42,8 @@ function renderLane(el, race, pair, lane) {
     h("div", "who", [h("span", "name", [start.name, invented(start.invented)]), h("span", "nation", start.nation), ...statusBadges(start)]),
     count,
     h("div", "lap-facts", [
-      h("div", "last-lap", [h("small", "", "last lap"), h("span", "lap-time", last ? last.lap : "–")]),
-      h("div", "race-time", [h("small", "", "race time"), clock]),
+      h("div", "last-lap", [h("small", "", gettext("last lap")), h("span", "lap-time", last ? last.lap : "–")]),
+      h("div", "race-time", [h("small", "", gettext("race time")), clock]),
     ]),
     h("ol", "lap-list", laps.map((p, i) => h("li", "", [h("small", "", `${i + 1}`), p.lap]))),
   ]);
@@ -71,7 +72,7 @@ function tick() {
     const digits = count.firstChild;
     if (digits.textContent !== text) digits.textContent = text;
     count.classList.toggle("last", laps === 1);
-    count.lastChild.textContent = laps === 1 ? "last lap" : laps === 0 ? "" : "laps to go";
+    count.lastChild.textContent = laps === 1 ? gettext("last lap") : laps === 0 ? "" : gettext("laps to go");
     const clockEl = root.querySelector(`[data-clock="${lane}"]`);
     const clock = laneClock(state.race, pair, start, now);
     if (clockEl.textContent !== clock.text) clockEl.textContent = clock.text;

@@ -2,6 +2,7 @@
  * The pair on the ice and the standings as the spectator page and the embeddable widget both
  * show them: one rendering, two pages.
  */
+import { gettext } from "./i18n.js";
 import {
   ARMBANDS, LANES, LANE_NAMES, STRAIGHTS, diffText, fill, finishOf, h, invented, pairByNumber, recordBadge,
   standingRow, statusBadges, timeCell,
@@ -14,7 +15,7 @@ export function chip(lane, kind) {
 
 /* What a pair is called: a team pursuit skates heats. */
 export function pairName(race) {
-  return race.kind === "team_pursuit" ? "Heat" : "Pair";
+  return race.kind === "team_pursuit" ? gettext("Heat") : gettext("Pair");
 }
 
 function nowLane(race, pair, lane) {
@@ -54,8 +55,8 @@ function nowLane(race, pair, lane) {
 function projectedLine(start) {
   if (!start.projected) return null;
   const { time, rank } = start.projected;
-  const line = h("p", "projected", [h("span", "label", "projected finish"), " ", h("span", "time", time), ` · ${rank}.`]);
-  line.title = "A projection from her splits and the finishes so far, not a time";
+  const line = h("p", "projected", [h("span", "label", gettext("projected finish")), " ", h("span", "time", time), ` · ${rank}.`]);
+  line.title = gettext("A projection from her splits and the finishes so far, not a time");
   return line;
 }
 
@@ -63,8 +64,8 @@ export function renderNow(state) {
   const { race } = state;
   const pair = pairByNumber(state, race.current_pair);
   document.getElementById("now-title").textContent = pair
-    ? `${pairName(race)} ${pair.number}${race.state === "live" ? " · on the ice" : ""}`
-    : "Now";
+    ? `${pairName(race)} ${pair.number}${race.state === "live" ? ` · ${gettext("on the ice")}` : ""}`
+    : gettext("Now");
   fill(document.getElementById("now-lanes"), pair ? LANES.map((lane) => nowLane(race, pair, lane)) : []);
 }
 

@@ -9,6 +9,7 @@
  * frame), parts=title,clock,splits,finish (any of them), hold=seconds the finish stays up,
  * delay=seconds to hold everything back so it matches the video it is keyed over (live.js).
  */
+import { gettext } from "./i18n.js";
 import { follow, followCompetition, requestedDelay } from "./live.js";
 import {
   ARMBANDS, LANES, everyTenth, fill, finishOf, h, invented, laneClock, pairByNumber, recordBadge, splitRow,
@@ -49,7 +50,7 @@ function laneRow(race, pair, lane) {
   clock.dataset.clock = lane;
   const split = last && !finish ? h("table", "last-split", [h("tbody", "", splitRow(last))]) : null;
   const result = finish ? h("span", "finish", [
-    finish.rank ? h("span", "finish-rank", [h("small", "", "rank "), finish.rank]) : null,
+    finish.rank ? h("span", "finish-rank", [h("small", "", `${gettext("rank")} `), finish.rank]) : null,
     recordBadge(finish.record),
   ]) : null;
   const row = h("div", `row row-${ARMBANDS[lane]}`, [
@@ -87,7 +88,7 @@ function render(state) {
     return;
   }
   fill(box, [
-    h("header", "title", [h("span", "race", race.title), h("span", "pairno", `Pair ${pair.number}`)]),
+    h("header", "title", [h("span", "race", race.title), h("span", "pairno", `${gettext("Pair")} ${pair.number}`)]),
     ...LANES.map((lane) => laneRow(race, pair, lane)),
   ]);
   tick();

@@ -3,6 +3,7 @@
  * message, the competition's name. Each takes a race state from the live feed (live.js) and
  * returns an element; what to show was decided by the server (timing/screens.py).
  */
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { LANES, bests, h, invented, standingRow, statusBadges } from "./show.js";
 
 function heading(kicker, title, note) {
@@ -26,11 +27,11 @@ function entrant(start, lane) {
 
 /* The mark that invented demo data never passes itself off as real (DOMAIN.md). */
 function demoNote(race) {
-  return race.demo ? h("p", "demo", "DEMO DATA: names and times marked * are invented") : null;
+  return race.demo ? h("p", "demo", gettext("DEMO DATA: names and times marked * are invented")) : null;
 }
 
 /* The start list: one row per pair, inner lane then outer, with PB and SB. */
-export function startList(state, { kicker = "Start list", limit = null } = {}) {
+export function startList(state, { kicker = gettext("Start list"), limit = null } = {}) {
   const { race } = state;
   const pairs = limit ? state.pairs.filter((p) => p.number >= race.current_pair).slice(0, limit) : state.pairs;
   const rows = pairs.map((p) => {
@@ -38,13 +39,13 @@ export function startList(state, { kicker = "Start list", limit = null } = {}) {
     row.dataset.pair = p.number;
     return row;
   });
-  const list = h("ol", "startlist", rows.length ? rows : [h("li", "pair-row empty", "The start list is not in yet.")]);
+  const list = h("ol", "startlist", rows.length ? rows : [h("li", "pair-row empty", gettext("The start list is not in yet."))]);
   list.style.setProperty("--rows", String(Math.max(1, rows.length)));
   const more = state.pairs.length - pairs.length;
   return h("section", "sheet sheet-startlist", [
     heading(kicker, race.title, race.competition.name),
     list,
-    more > 0 ? h("p", "more", `… and ${more} more pair${more === 1 ? "" : "s"}`) : null,
+    more > 0 ? h("p", "more", interpolate(ngettext("… and %(n)s more pair", "… and %(n)s more pairs", more), { n: more }, true)) : null,
     demoNote(race),
   ]);
 }
@@ -64,10 +65,10 @@ export function resultList(state, { list = null, kicker, limit = null } = {}) {
     if (s.note) row.append(h("span", "reason", s.note));
     return row;
   });
-  const mark = list ? (list.official ? "OFFICIAL" : "UNOFFICIAL") : null;
-  const ol = h("ol", "results", rows.length ? rows : [h("li", "standing empty", "No times yet.")]);
+  const mark = list ? (list.official ? gettext("OFFICIAL") : gettext("UNOFFICIAL")) : null;
+  const ol = h("ol", "results", rows.length ? rows : [h("li", "standing empty", gettext("No times yet."))]);
   ol.style.setProperty("--rows", String(Math.max(1, Math.ceil(rows.length / 2))));
-  const sheet = h("section", "sheet sheet-results", [heading(kicker || "Results", race.title, mark), ol, demoNote(race)]);
+  const sheet = h("section", "sheet sheet-results", [heading(kicker || gettext("Results"), race.title, mark), ol, demoNote(race)]);
   if (mark) sheet.dataset.official = String(list.official);
   return sheet;
 }

@@ -7,6 +7,7 @@
  * once per race version; a failed fetch is retried while the race stays final, and the pairs
  * stay up until the list has arrived, so the screen is never blank.
  */
+import { gettext } from "./i18n.js";
 import { fill, h, standingRow } from "./show.js";
 
 const RETRY_MS = 2000;
@@ -27,8 +28,8 @@ function render(section, list) {
   ol.style.setProperty("--lines", perColumn + 0.6 * rows.filter((r) => r.note).length);
   fill(section, [
     h("h2", "", [
-      "Result list",
-      h("span", list.official ? "official-mark official" : "official-mark unofficial", list.official ? "official" : "UNOFFICIAL"),
+      gettext("Result list"),
+      h("span", list.official ? "official-mark official" : "official-mark unofficial", list.official ? gettext("official") : gettext("UNOFFICIAL")),
     ]),
     ol,
   ]);

@@ -5,7 +5,8 @@
  * in the day changes the list itself: the page reloads to show the server's list.
  */
 import { followCompetition } from "./live.js";
-import { h, showStatus } from "./show.js";
+import { gettext } from "./i18n.js";
+import { h, raceStateText, showStatus } from "./show.js";
 
 const root = document.getElementById("schedule");
 const competitionId = Number(root.dataset.competition);
@@ -25,11 +26,12 @@ function render(state) {
     const onIce = state.on_ice === race.id;
     li.classList.toggle("on-ice", onIce);
     const mark = li.querySelector(".race-on-ice");
-    if (onIce && !mark) li.querySelector(".race-title").after(h("span", "race-on-ice", "on the ice"));
+    if (onIce && !mark) li.querySelector(".race-title").after(h("span", "race-on-ice", gettext("on the ice")));
     if (!onIce && mark) mark.remove();
     const stateEl = li.querySelector(".race-state");
     stateEl.className = `race-state state-${race.state}`;
-    stateEl.textContent = race.state.charAt(0).toUpperCase() + race.state.slice(1);
+    const word = raceStateText(race.state);
+    stateEl.textContent = word.charAt(0).toUpperCase() + word.slice(1);
     const time = li.querySelector(".race-time");
     if (time.textContent.trim() !== (race.scheduled_local || "–")) window.location.reload();
   }

@@ -7,6 +7,7 @@
  * replaces the old one once it has something to show. A lost connection keeps the last picture;
  * a small marker in a corner says so.
  */
+import { gettext } from "./i18n.js";
 import { follow, followCompetition } from "./live.js";
 import { boardShell, renderBoard, tickBoard } from "./board-view.js";
 import { idle, message, resultList, startList } from "./panels.js";
@@ -124,9 +125,9 @@ function betweenPicture(view, key) {
   return picture(key, races, (states, el, lists) => {
     const byId = new Map(states.map((s) => [s.race.id, s]));
     const parts = [];
-    if (view.next !== null && view.next !== undefined) parts.push(startList(byId.get(view.next), { kicker: "Next race", limit: BETWEEN_PAIRS }));
+    if (view.next !== null && view.next !== undefined) parts.push(startList(byId.get(view.next), { kicker: gettext("Next race"), limit: BETWEEN_PAIRS }));
     if (last !== null) {
-      parts.push(resultList(byId.get(last), { list: lists.get(last), kicker: "Last race", limit: BETWEEN_RESULTS }));
+      parts.push(resultList(byId.get(last), { list: lists.get(last), kicker: gettext("Last race"), limit: BETWEEN_RESULTS }));
     }
     return h("div", `between between-${parts.length}`, parts);
   }, { lists: last === null ? [] : [last] });
@@ -156,11 +157,11 @@ function build(view) {
     case "classification":
       return classificationPicture(view, key);
     case "results":
-      return picture(key, [view.race], ([s], el, lists) => resultList(s, { list: lists.get(view.race), kicker: "Results" }), {
+      return picture(key, [view.race], ([s], el, lists) => resultList(s, { list: lists.get(view.race), kicker: gettext("Results") }), {
         lists: [view.race],
       });
     case "standings":
-      return picture(key, [view.race], ([s]) => resultList(s, { kicker: "Standings" }));
+      return picture(key, [view.race], ([s]) => resultList(s, { kicker: gettext("Standings") }));
     case "startlist":
       return picture(key, [view.race], ([s]) => startList(s));
     case "message":

@@ -5,6 +5,7 @@
  * decides what each command means (timing/screens.py) and says so in "Shows now".
  */
 import { newKey, post } from "./console/send.js";
+import { gettext, interpolate } from "./i18n.js";
 import { h } from "./show.js";
 
 const root = document.getElementById("screens");
@@ -12,9 +13,9 @@ const competitionId = Number(root.dataset.competition);
 const API = `/api/competitions/${competitionId}/screens`;
 const REFRESH_MS = 3000;
 const MODES = [
-  ["follow", "Follow the venue"], ["race", "Board of a race"], ["results", "Result list"],
-  ["standings", "Standings"], ["startlist", "Start list"], ["message", "Message"],
-  ["classification", "Classification"],
+  ["follow", gettext("Follow the venue")], ["race", gettext("Board of a race")], ["results", gettext("Result list")],
+  ["standings", gettext("Standings")], ["startlist", gettext("Start list")], ["message", gettext("Message")],
+  ["classification", gettext("Classification")],
 ];
 const NEEDS_RACE = new Set(["race", "results", "startlist", "standings"]);
 const rows = new Map(); // name -> {row, cells, controls}
@@ -28,7 +29,7 @@ function problem(text) {
 function raceOptions(select, chosen) {
   const current = chosen ?? select.value;
   select.replaceChildren(
-    h("option", "", "the race on the ice"),
+    h("option", "", gettext("the race on the ice")),
     ...races.map((r) => {
       const o = h("option", "", `${r.title} (${r.state})`);
       o.value = String(r.id);
@@ -46,7 +47,7 @@ function classificationOptions(select, chosen) {
     o.value = String(c.id);
     return o;
   }));
-  if (!classifications.length) select.append(h("option", "", "no classification set up"));
+  if (!classifications.length) select.append(h("option", "", gettext("no classification set up")));
   if (current !== null && current !== undefined && current !== "") select.value = String(current);
 }
 
@@ -63,7 +64,7 @@ function controls(url, label) {
   const text = h("input");
   text.name = "text";
   text.maxLength = 200;
-  text.placeholder = "Racing resumes at 14:35";
+  text.placeholder = gettext("Racing resumes at 14:35");
   const classification = h("select");
   classification.name = "classification";
   const apply = h("button", "", label);
@@ -94,9 +95,9 @@ function controls(url, label) {
 }
 
 function age(seconds) {
-  if (seconds === null) return "never";
-  if (seconds < 90) return `${seconds} s ago`;
-  return `${Math.round(seconds / 60)} min ago`;
+  if (seconds === null) return gettext("never");
+  if (seconds < 90) return interpolate(gettext("%(n)s s ago"), { n: seconds }, true);
+  return interpolate(gettext("%(n)s min ago"), { n: Math.round(seconds / 60) }, true);
 }
 
 function offset(ms) {
@@ -108,7 +109,7 @@ function offset(ms) {
 function screenRow(s) {
   let entry = rows.get(s.name);
   if (!entry) {
-    const c = controls(`${API}/${s.name}`, "Apply");
+    const c = controls(`${API}/${s.name}`, gettext("Apply"));
     const cells = { name: h("td", "name", s.name), shows: h("td", "shows"), seen: h("td", "seen"), offset: h("td", "offset") };
     const row = h("tr", "screen", [cells.name, cells.shows, cells.seen, cells.offset, h("td", "", c.form)]);
     row.dataset.screen = s.name;
@@ -127,9 +128,9 @@ function screenRow(s) {
   return entry.row;
 }
 
-const all = controls(API, "Apply to all");
+const all = controls(API, gettext("Apply to all"));
 document.getElementById("all-row").append(h("tr", "all", [
-  h("td", "name", "All screens"), h("td", "", "every screen at once, in one change"), h("td"), h("td"), h("td", "", all.form),
+  h("td", "name", gettext("All screens")), h("td", "", gettext("every screen at once, in one change")), h("td"), h("td"), h("td", "", all.form),
 ]));
 
 async function refresh() {
@@ -142,7 +143,7 @@ async function refresh() {
       return;
     }
   } catch (e) {
-    problem("No answer from the server; the list will refresh when it is back.");
+    problem(gettext("No answer from the server; the list will refresh when it is back."));
     return;
   }
   races = data.races;
@@ -157,7 +158,7 @@ async function refresh() {
   const online = data.screens.filter((s) => s.online).map(screenRow);
   const offline = data.screens.filter((s) => !s.online).map(screenRow);
   document.getElementById("online").replaceChildren(
-    ...(online.length ? online : [h("tr", "", h("td", "", "No screen has reported in the last minute."))]),
+    ...(online.length ? online : [h("tr", "", h("td", "", gettext("No screen has reported in the last minute.")))]),
   );
   document.getElementById("offline").replaceChildren(...offline);
 }

@@ -5,12 +5,22 @@
  * colour is never the only signal — a ▲/▼ sign goes with it, so a colour-blind spectator and a
  * washed-out stadium screen read the same thing.
  */
+import { gettext } from "./i18n.js";
 
 export const LANES = ["inner", "outer"];
-export const LANE_NAMES = { inner: "Inner", outer: "Outer" };
+export const LANE_NAMES = { inner: gettext("Inner"), outer: gettext("Outer") };
 /* A team pursuit's two positions: where each team starts and finishes. */
-export const STRAIGHTS = { inner: "Home straight", outer: "Back straight" };
+export const STRAIGHTS = { inner: gettext("Home straight"), outer: gettext("Back straight") };
 export const ARMBANDS = { inner: "white", outer: "red" };
+/* A lane in words, inside a sentence ("pair 3 inner"). */
+export const LANE_WORDS = { inner: gettext("inner"), outer: gettext("outer") };
+/* The armbands' colours in words (ARMBANDS names the CSS classes, the same in every language). */
+export const ARMBAND_NAMES = { inner: gettext("white armband"), outer: gettext("red armband") };
+
+/* A race's state in words: the server sends "scheduled", "live" or "final". */
+export function raceStateText(state) {
+  return { scheduled: gettext("scheduled"), live: gettext("live"), final: gettext("final") }[state] ?? state;
+}
 
 /* Build an element: h("td", "time leads", "43.78") or h("div", "row", [child, child]). */
 export function h(tag, className, content) {
@@ -61,8 +71,8 @@ export function runningTime(ms) {
 export function verdict(passing) {
   if (passing.rank === null || passing.rank === undefined) return { cls: "unranked", sign: "", label: "" };
   return passing.leads
-    ? { cls: "leads", sign: "▲", label: "leads" }
-    : { cls: "behind", sign: "▼", label: "behind the leader" };
+    ? { cls: "leads", sign: "▲", label: gettext("leads") }
+    : { cls: "behind", sign: "▼", label: gettext("behind the leader") };
 }
 
 /* A real minus sign ("−0.17"): a hyphen is too thin to read from the stands. */
@@ -151,7 +161,7 @@ export function statusBadges(start) {
     if (start.status_reason) badge.title = start.status_reason;
     badges.push(badge);
   }
-  if (start.fell) badges.push(h("span", "badge status status-fall", "FALL"));
+  if (start.fell) badges.push(h("span", "badge status status-fall", gettext("FALL")));
   return badges;
 }
 
@@ -203,7 +213,8 @@ export function everyTenth(tick) {
 export function showStatus(el, status) {
   el.dataset.status = status;
   el.textContent = {
-    live: "", connecting: "connecting…", reconnecting: "reconnecting…", behind: "behind: last results shown",
+    live: "", connecting: gettext("connecting…"), reconnecting: gettext("reconnecting…"),
+    behind: gettext("behind: last results shown"),
   }[status] ?? status;
 }
 

@@ -2,12 +2,13 @@
  * The spectators' page (phone first): the pair on the ice live, full standings, every pair's
  * times, the pairs still to skate. Small on purpose: no framework, one socket, plain DOM.
  */
+import { gettext, interpolate } from "./i18n.js";
 import { MAX_DELAY_S, clampDelay, follow, rememberDelay, requestedDelay } from "./live.js";
 import { gapChart } from "./gapchart.js";
 import { chip, pairName, renderNow, renderStandings } from "./now.js";
 import { renderMassStartSpectator } from "./spectator_mass_start.js";
 import {
-  LANES, everyTenth, fill, h, invented, pairByNumber, showStatus, statusBadges, timeCell, updateClocks,
+  LANES, everyTenth, fill, h, invented, pairByNumber, raceStateText, showStatus, statusBadges, timeCell, updateClocks,
 } from "./show.js";
 
 const root = document.getElementById("spectator");
@@ -77,14 +78,14 @@ function renderPairs(state) {
         const item = h("li", "", [h("span", "pair-no", `${pairName(race)} ${p.number}`), ...names.flatMap((n) => [h("span", "skater", n)])]);
         item.dataset.pair = p.number;
         return item;
-      }) : [h("li", "none", `Every ${pairName(race).toLowerCase()} has started.`)],
+      }) : [h("li", "none", race.kind === "team_pursuit" ? gettext("Every heat has started.") : gettext("Every pair has started."))],
   );
 }
 
 function render(state) {
   const { race } = state;
   const stateEl = document.getElementById("state");
-  stateEl.textContent = race.state === "live" ? "● live" : race.state;
+  stateEl.textContent = race.state === "live" ? `● ${raceStateText(race.state)}` : raceStateText(race.state);
   stateEl.dataset.state = race.state;
   document.getElementById("demo").hidden = !race.demo;
   if (race.kind === "mass_start") {
@@ -113,7 +114,7 @@ function setDelay(seconds) {
   document.getElementById("delay").value = value;
   const note = document.getElementById("delay-note");
   note.hidden = value === 0;
-  note.textContent = `TV delay: ${value} s behind live`;
+  note.textContent = interpolate(gettext("TV delay: %(seconds)s s behind live"), { seconds: value }, true);
 }
 
 /* The start a viewer syncs on: the pair on the ice, or a mass start's one start. */
@@ -123,10 +124,10 @@ function syncToStream() {
   const behind = pair && pair.started_at ? Math.round((live.clock.now() - pair.started_at) / 1000) : null;
   const hint = document.getElementById("delay-hint");
   if (behind === null || behind < 0 || behind > MAX_DELAY_S) {
-    hint.textContent = "Tap the moment you see a pair start on TV, after the start has happened here.";
+    hint.textContent = gettext("Tap the moment you see a pair start on TV, after the start has happened here.");
     return;
   }
-  hint.textContent = `Synced: ${behind} s behind live.`;
+  hint.textContent = interpolate(gettext("Synced: %(seconds)s s behind live."), { seconds: behind }, true);
   setDelay(behind);
 }
 

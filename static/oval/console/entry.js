@@ -5,6 +5,7 @@
  * answers 409 with a `warning` code, the console shows its words, and a second Enter on the very
  * same entry sends it again with "confirm": true. Anything typed differently is a new entry.
  */
+import { gettext, interpolate } from "../i18n.js";
 import { deliver, newKey, post } from "./send.js";
 import { clear, say } from "./messages.js";
 import { api, expect, part, ui, where } from "./ui.js";
@@ -18,7 +19,7 @@ export async function write(url, body, messageEl, subject, field = null) {
     clear(messageEl);
     expect(res.data.version);
   } else {
-    const text = res.status === 0 || res.status >= 500 ? `${res.data.error} Not saved: try again.` : res.data.error;
+    const text = res.status === 0 || res.status >= 500 ? `${res.data.error} ${gettext("Not saved: try again.")}` : res.data.error;
     say(messageEl, text, "error", subject, field);
   }
   return res;
@@ -31,9 +32,10 @@ function laneSubject(lane) {
 }
 
 export function unsavedText(what, tries, res, wait) {
-  const why = res.status === 0 ? "No answer from the server" : `The server answered ${res.status}`;
-  return `NOT SAVED YET: ${what}. ${why}; trying again in ${Math.round(wait / 100) / 10} s (try ${tries + 1}). ` +
-    "Esc stops trying.";
+  const why = res.status === 0
+    ? gettext("No answer from the server") : interpolate(gettext("The server answered %(status)s"), { status: res.status }, true);
+  return interpolate(gettext("NOT SAVED YET: %(what)s. %(why)s; trying again in %(seconds)s s (try %(try)s). Esc stops trying."),
+    { what, why, seconds: Math.round(wait / 100) / 10, try: tries + 1 }, true);
 }
 
 /*
@@ -58,7 +60,8 @@ export async function send(slot, { url, body, what, message, field: fieldOf, sub
   entry.handle = null;
   if (res.cancelled) {
     entries[slot] = null;
-    say(message, `Stopped trying: ${what} may not be stored. Check the table before typing it again.`, "error",
+    say(message, interpolate(gettext("Stopped trying: %(what)s may not be stored. Check the table before typing it again."),
+      { what }, true), "error",
       subject, field);
   } else if (res.ok) {
     entries[slot] = null;
@@ -66,7 +69,7 @@ export async function send(slot, { url, body, what, message, field: fieldOf, sub
     expect(res.data.version);
   } else if (res.status === 409 && res.data.warning) {
     entry.warned = res.data.warning;
-    say(message, `${res.data.error} Press Enter again to store it anyway, Esc to cancel.`, "warning",
+    say(message, `${res.data.error} ${gettext("Press Enter again to store it anyway, Esc to cancel.")}`, "warning",
       subject, field);
     message.dataset.warning = res.data.warning;
   } else {
@@ -86,11 +89,12 @@ export async function record(lane) {
   const time = input.value.trim();
   if (sending(lane)) return;
   if (!time) {
-    say(message, "Type a time first, such as 17.68 or 1:12.31.", "error", laneSubject(lane), input);
+    say(message, gettext("Type a time first, such as 17.68 or 1:12.31."), "error", laneSubject(lane), input);
     return;
   }
   const body = { pair: ui.viewPair, lane, distance: Number(select.value), time };
-  const what = `${time} at ${body.distance} m, ${where(body.pair, lane)}`;
+  const what = interpolate(gettext("%(time)s at %(distance)s m, %(where)s"),
+    { time, distance: body.distance, where: where(body.pair, lane) }, true);
   await send(lane, {
     url: api("/passings"), body, what, message, field: input, subject: laneSubject(lane),
     saved(res) {
@@ -98,7 +102,8 @@ export async function record(lane) {
       const p = res.data.passing;
       // Stays until she types the next time (the Point box moving on is expected, not a new subject).
       const typed = () => `${ui.viewPair}|${input.value.trim()}`;
-      say(message, `Saved ${p.time} at ${p.distance} m for ${where(p.pair, p.lane)} (${p.skater}).`, "saved", typed, input);
+      say(message, interpolate(gettext("Saved %(time)s at %(distance)s m for %(where)s (%(skater)s)."),
+        { ...p, where: where(p.pair, p.lane) }, true), "saved", typed, input);
     },
   });
 }
@@ -131,7 +136,7 @@ export async function edit(url, body, show) {
   const entry = current && current.fingerprint === fingerprint ? current : { fingerprint, key: newKey(), warned: null };
   edits[id] = entry;
   entry.handle = deliver(url, entry.warned ? { ...body, confirm: true } : body, entry.key, (tries, res, wait) => {
-    show(unsavedText("the correction", tries, res, wait), "unsaved");
+    show(unsavedText(gettext("the correction"), tries, res, wait), "unsaved");
   });
   const res = await entry.handle.done;
   entry.handle = null;
@@ -141,10 +146,10 @@ export async function edit(url, body, show) {
     expect(res.data.version);
   } else if (res.cancelled) {
     edits[id] = null;
-    show("Stopped trying: the correction may not be stored. Check the table.", "error");
+    show(gettext("Stopped trying: the correction may not be stored. Check the table."), "error");
   } else if (res.status === 409 && res.data.warning) {
     entry.warned = res.data.warning;
-    show(`${res.data.error} Press Enter again to store it anyway.`, "warning");
+    show(`${res.data.error} ${gettext("Press Enter again to store it anyway.")}`, "warning");
   } else {
     edits[id] = null;
     show(res.data.error, "error");

@@ -5,10 +5,12 @@
  * accident. A bib field (a mass start's start number) takes digits only, likewise. Esc leaves a
  * field (or first drops the warning or the retry that the field shows).
  */
+import { gettext, interpolate } from "../i18n.js";
+
 const TIME_KEY = /^[0-9.,:]$/;
-const HINT = "Only digits, “.” and “:” go in a time. Press Esc to leave the field, then use the shortcut.";
+const HINT = gettext("Only digits, “.” and “:” go in a time. Press Esc to leave the field, then use the shortcut.");
 const BIB_KEY = /^[0-9]$/;
-const BIB_HINT = "Only digits go in a bib (the start number, such as 7). Press Esc to leave the field, then use the shortcut.";
+const BIB_HINT = gettext("Only digits go in a bib (the start number, such as 7). Press Esc to leave the field, then use the shortcut.");
 
 function isTimeField(el) {
   return el instanceof HTMLInputElement && el.dataset.kind === "time";
@@ -34,14 +36,14 @@ export function listen({ shortcuts, escape, hint }) {
     if (isTimeField(target)) {
       if (e.key.length === 1 && !TIME_KEY.test(e.key)) {
         e.preventDefault();
-        hint(target, `“${e.key}” is not part of a time. ${HINT}`);
+        hint(target, `${interpolate(gettext("“%(key)s” is not part of a time."), { key: e.key }, true)} ${HINT}`);
       }
       return;
     }
     if (isBibField(target)) {
       if (e.key.length === 1 && !BIB_KEY.test(e.key)) {
         e.preventDefault();
-        hint(target, `“${e.key}” is not part of a bib. ${BIB_HINT}`);
+        hint(target, `${interpolate(gettext("“%(key)s” is not part of a bib."), { key: e.key }, true)} ${BIB_HINT}`);
       }
       return;
     }

@@ -3,6 +3,7 @@
  * next time goes. The Point box follows the server's `next_point` (the first point without a
  * time) whenever her times change, so after a void or a correction it waits at the gap.
  */
+import { gettext, interpolate } from "../i18n.js";
 import { diffText, h, laneClock, statusBadges } from "../show.js";
 import { edit } from "./entry.js";
 import { say } from "./messages.js";
@@ -18,18 +19,18 @@ export function renderLane(lane) {
   for (const control of [...entry.elements, ...statusForm.elements]) control.disabled = !start;
   const key = start ? `${pair.number}|${start.passings.map((p) => `${p.id}`).join(",")}` : `${ui.viewPair}|none`;
   if (!start) {
-    part(lane, "skater").textContent = "Nobody in this lane";
+    part(lane, "skater").textContent = gettext("Nobody in this lane");
     part(lane, "members").textContent = "";
     part(lane, "status-line").replaceChildren();
     part(lane, "passings").replaceChildren();
     seen[lane] = key;
     return;
   }
-  part(lane, "skater").textContent = `${start.name} (${start.nation})${start.invented ? " · demo" : ""}`;
+  part(lane, "skater").textContent = `${start.name} (${start.nation})${start.invented ? ` · ${gettext("demo")}` : ""}`;
   part(lane, "members").textContent = start.skaters ? start.skaters.join(" · ") : ""; // a team's skaters
   const line = part(lane, "status-line");
   line.replaceChildren(...statusBadges(start), start.status_reason ? ` ${start.status_reason}` : "");
-  part(lane, "fall").textContent = start.fell ? "Clear fall" : "Mark fall";
+  part(lane, "fall").textContent = start.fell ? gettext("Clear fall") : gettext("Mark fall");
 
   const select = part(lane, "point");
   const points = ui.state.race.points;
@@ -48,7 +49,7 @@ function renderPassings(lane, start) {
   const body = part(lane, "passings");
   const rows = [];
   for (const p of start.passings) {
-    const button = Object.assign(h("button", "small", "Correct"), { type: "button" });
+    const button = Object.assign(h("button", "small", gettext("Correct")), { type: "button" });
     button.addEventListener("click", () => openEditor(lane, p));
     const tr = h("tr", p.leads ? "leads" : "", [
       h("td", null, `${p.distance} m`), h("td", null, p.time), h("td", null, p.lap), h("td", null, p.rank),
@@ -72,9 +73,9 @@ export function editorRow(passing, { label = `${passing.distance} m: `, url = `/
   close = closeEditor, columns = 6 } = {}) {
   const editing = ui.editing;
   const time = Object.assign(h("input"), { value: editing.time, placeholder: passing.exact });
-  const reason = Object.assign(h("input"), { value: editing.reason, placeholder: "reason (required)", maxLength: 200 });
-  time.setAttribute("aria-label", "Corrected time");
-  reason.setAttribute("aria-label", "Reason");
+  const reason = Object.assign(h("input"), { value: editing.reason, placeholder: gettext("reason (required)"), maxLength: 200 });
+  time.setAttribute("aria-label", gettext("Corrected time"));
+  reason.setAttribute("aria-label", gettext("Reason"));
   time.dataset.role = "edit-time";
   time.dataset.kind = "time";
   reason.dataset.role = "edit-reason";
@@ -94,9 +95,9 @@ export function editorRow(passing, { label = `${passing.distance} m: `, url = `/
   };
   time.addEventListener("input", () => { editing.time = time.value; forget(); });
   reason.addEventListener("input", () => { editing.reason = reason.value; forget(); });
-  const save = Object.assign(h("button", null, "Save correction"), { type: "submit" });
-  const voidIt = Object.assign(h("button", null, "Void time"), { type: "button" });
-  const cancel = Object.assign(h("button", null, "Cancel"), { type: "button" });
+  const save = Object.assign(h("button", null, gettext("Save correction")), { type: "submit" });
+  const voidIt = Object.assign(h("button", null, gettext("Void time")), { type: "button" });
+  const cancel = Object.assign(h("button", null, gettext("Cancel")), { type: "button" });
   const form = h("form", null, [label, time, reason, save, voidIt, cancel, message]);
   form.autocomplete = "off";
   form.addEventListener("submit", (e) => {

@@ -11,8 +11,9 @@
  * held.js (device splits waiting for an official), messages.js (messages that go when their
  * subject changes), audit.js (the panel), send.js (HTTP). This file: the race bar and the wiring.
  */
+import { gettext, interpolate } from "../i18n.js";
 import { follow } from "../live.js";
-import { everyTenth, showStatus } from "../show.js";
+import { everyTenth, raceStateText, showStatus } from "../show.js";
 import { refreshAudit } from "./audit.js";
 import * as crossings from "./crossings.js";
 import { write } from "./entry.js";
@@ -28,11 +29,11 @@ function render(state) {
   ui.state = state;
   const race = state.race;
   if (ui.followCurrent || ui.viewPair === null || !viewed()) ui.viewPair = race.current_pair;
-  $("race-state").textContent = race.state;
+  $("race-state").textContent = raceStateText(race.state);
   $("race-state-box").className = `race-state race-state-${race.state}`;
   $("race-version").textContent = state.version;
   $("open-race").hidden = race.state === "live";
-  $("open-race").textContent = race.state === "final" ? "Reopen race" : "Open race (live)";
+  $("open-race").textContent = race.state === "final" ? gettext("Reopen race") : gettext("Open race (live)");
   $("close-race").hidden = race.state !== "live";
   $("replay-banner").hidden = race.replay_of === null || race.replay_of === undefined;
   view.render();
@@ -45,16 +46,16 @@ ui.rerender = () => render(ui.state);
 function showConnection(status) {
   $("conn").dataset.status = status;
   showStatus($("conn-text"), status);
-  if (status === "live") $("conn-text").textContent = "connected";
+  if (status === "live") $("conn-text").textContent = gettext("connected");
 }
 
 const raceSubject = () => (ui.state ? ui.state.race.state : "");
 
 function setState(target) {
   let reason = "";
-  if (target === "final" && !window.confirm("Close the race? The results become final.")) return;
+  if (target === "final" && !window.confirm(gettext("Close the race? The results become final."))) return;
   if (ui.state.race.state === "final") {
-    reason = window.prompt("Reason for reopening the race (goes into the audit trail):") || "";
+    reason = window.prompt(gettext("Reason for reopening the race (goes into the audit trail):")) || "";
     if (!reason.trim()) return;
   }
   write(api("/state"), { state: target, reason }, $("race-message"), raceSubject);
@@ -67,9 +68,9 @@ async function nextRace() {
   const message = $("race-message");
   if (performance.now() - nextArmedAt > ARM_MS) {
     nextArmedAt = performance.now();
-    const title = $("next-race").textContent.replace(/^Next race: /, "");
+    const title = $("next-race").dataset.title;
     const armed = nextArmedAt;
-    say(message, `Put “${title}” on the ice? The venue's screens switch to it. Press again to confirm.`, "warning",
+    say(message, interpolate(gettext("Put “%(title)s” on the ice? The venue's screens switch to it. Press again to confirm."), { title }, true), "warning",
       () => (performance.now() - armed > ARM_MS ? "expired" : raceSubject()));
     setTimeout(clearStale, ARM_MS + 50);
     return;

@@ -8,6 +8,7 @@
  * again with the same key (the server stores it exactly once, whichever try gets through), with a
  * back-off, until it is stored, refused for a reason, or cancelled.
  */
+import { gettext, interpolate } from "../i18n.js";
 
 function csrfToken() {
   const field = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -23,9 +24,9 @@ export function newKey() {
 }
 
 const WORDS = {
-  401: "You are logged out. Log in again in another tab, then retry.",
-  403: "The server refused: you may not write here, or the page is stale. Reload the page.",
-  429: "Too many requests; wait a moment.",
+  401: gettext("You are logged out. Log in again in another tab, then retry."),
+  403: gettext("The server refused: you may not write here, or the page is stale. Reload the page."),
+  429: gettext("Too many requests; wait a moment."),
 };
 
 /*
@@ -46,7 +47,7 @@ export async function post(url, body, key) {
       method: "POST", headers, body: JSON.stringify(body || {}), credentials: "same-origin", cache: "no-store",
     });
   } catch (e) {
-    return { ok: false, status: 0, data: { error: "No answer from the server.", field: null } };
+    return { ok: false, status: 0, data: { error: gettext("No answer from the server."), field: null } };
   }
   let data = null;
   try {
@@ -55,7 +56,7 @@ export async function post(url, body, key) {
     data = null;
   }
   if (!data || typeof data !== "object") {
-    data = { error: WORDS[response.status] || `The server answered HTTP ${response.status}.`, field: null };
+    data = { error: WORDS[response.status] || interpolate(gettext("The server answered HTTP %(status)s."), { status: response.status }, true), field: null };
   }
   return { ok: response.ok, status: response.status, data };
 }

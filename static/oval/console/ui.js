@@ -2,7 +2,8 @@
  * What every part of the console shares: the race as the server last described it, the pair on
  * screen, and where things are on the page. Only the server's snapshot fills `state`.
  */
-import { pairByNumber } from "../show.js";
+import { gettext, interpolate } from "../i18n.js";
+import { LANE_WORDS, pairByNumber } from "../show.js";
 
 const root = document.getElementById("console");
 
@@ -22,10 +23,11 @@ export const part = (lane, role) => $(`lane-${lane}`).querySelector(`[data-role=
 export const api = (path) => `/api/races/${ui.raceId}${path}`;
 
 /* Where an entry went, in the race's words: a team pursuit skates heats on the straights. */
-const STRAIGHT = { inner: "home straight", outer: "back straight" };
-export const laneName = (lane) => (ui.kind === "team_pursuit" ? STRAIGHT[lane] : lane);
+const STRAIGHT = { inner: gettext("home straight"), outer: gettext("back straight") };
+export const laneName = (lane) => (ui.kind === "team_pursuit" ? STRAIGHT[lane] : LANE_WORDS[lane] || lane);
 export function where(pair, lane) {
-  return `${ui.kind === "team_pursuit" ? "heat" : "pair"} ${pair} ${laneName(lane)}`;
+  const words = ui.kind === "team_pursuit" ? gettext("heat %(pair)s %(lane)s") : gettext("pair %(pair)s %(lane)s");
+  return interpolate(words, { pair, lane: laneName(lane) }, true);
 }
 
 export function viewed() {
