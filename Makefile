@@ -7,7 +7,7 @@ PORT ?= 8000
 SPEED ?= 1
 PAUSE ?= 20
 
-.PHONY: run test test-fast soak bench migrations-check clean
+.PHONY: run test test-fast soak bench bench-storm migrations-check clean
 
 $(VENV)/.run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ soak: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) bench/fanout.py
+
+# Reconnect storm: 2,000 and 5,000 sockets opened at once on a finished race, against the floor.
+bench-storm: $(VENV)/.dev
+	$(PY) bench/storm.py
 
 migrations-check: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run
