@@ -280,8 +280,8 @@ def table(results, args, load_before, load_after, limit):
         f"file-descriptor limit raised to {limit} (resource.setrlimit).",
         "",
         "| N | server | storm s (runs) | p50 ms | p99 ms | failed | snapshot B | server CPU ms per connection "
-        "| storm / floor | p99 / floor |",
-        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| clients' CPU ms per connection | storm / floor | p99 / floor |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, runs in results:
         if not runs["oval"] or not runs["floor"]:
@@ -289,12 +289,13 @@ def table(results, args, load_before, load_after, limit):
         fl = {k: median_of(runs["floor"], k) for k in ("seconds", "p99")}
         for label, name in (("oval", "Oval (`manage.py serve`, SQLite)"), ("floor", "floor (`websockets`)")):
             rs = runs[label]
-            m = {k: median_of(rs, k) for k in ("seconds", "p50", "p99", "bytes", "cpu_ms")}
+            m = {k: median_of(rs, k) for k in ("seconds", "p50", "p99", "bytes", "cpu_ms", "client_cpu_ms")}
             each = ", ".join(f"{r['seconds']:.2f}" for r in rs)
             ratio = f"{m['seconds'] / fl['seconds']:.2f}×" if label == "oval" else "—"
             ratio99 = f"{m['p99'] / fl['p99']:.2f}×" if label == "oval" else "—"
             out.append(f"| {n} | {name} | {m['seconds']:.2f} ({each}) | {m['p50']:.0f} | {m['p99']:.0f} "
-                       f"| {sum(r['failed'] for r in rs)} | {m['bytes']:.0f} | {m['cpu_ms']:.2f} | {ratio} | {ratio99} |")
+                       f"| {sum(r['failed'] for r in rs)} | {m['bytes']:.0f} | {m['cpu_ms']:.2f} | {m['client_cpu_ms']:.2f} "
+                       f"| {ratio} | {ratio99} |")
     errors = sorted({e for _, runs in results for rs in runs.values() for r in rs for e in r["errors"]})
     if errors:
         out += ["", "Failures seen: " + "; ".join(errors[:5])]
