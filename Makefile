@@ -7,7 +7,7 @@ PORT ?= 8000
 SPEED ?= 1
 PAUSE ?= 20
 
-.PHONY: run test test-fast soak bench bench-storm migrations-check clean
+.PHONY: run test test-fast soak bench bench-snapshot bench-write bench-storm migrations-check clean
 
 $(VENV)/.run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ soak: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) bench/fanout.py
+	$(PY) bench/snapshot.py
+
+# Snapshot GET against the same bytes as a static file from the same Daphne (needs wrk).
+bench-snapshot: $(VENV)/.dev
+	$(PY) bench/snapshot.py
+
+# A device POST against a bare insert-one-row view on the same stack, SQLite and PostgreSQL.
+bench-write: $(VENV)/.dev
+	$(PY) bench/writepath.py
 
 # Reconnect storm: 2,000 and 5,000 sockets opened at once on a finished race, against the floor.
 bench-storm: $(VENV)/.dev

@@ -56,7 +56,7 @@ def test_the_whole_day_can_be_set_up_over_json(callers, comp):
     assert body["on_ice"] == race_id and body["competition"]["time_zone"] == "Europe/Amsterdam"
     assert [(r["id"], r["title"], r["state"], r["scheduled_local"]) for r in body["races"]] == [
         (race_id, "Women's 1000 m", "scheduled", "16:00")]
-    assert set(body) == {"version", "competition", "races", "on_ice", "venue", "screens"}
+    assert set(body) == {"version", "competition", "races", "on_ice", "venue", "screens", "classifications"}
 
 
 def test_a_start_list_as_json_with_a_licence(callers, race):

@@ -51,7 +51,7 @@ def test_it_serves_the_race_snapshot_in_the_documented_shape(client, race):
     assert data["race"] == {
         "id": race.id, "title": "Women's 1000 m", "category": "Women", "distance": 1000, "kind": "individual",
         "points": [200, 600, 1000],
-        "state": "live", "current_pair": 1, "demo": False, "replay_of": None,
+        "state": "live", "current_pair": 1, "demo": False, "replay_of": None, "held": 0,
         "competition": {"id": race.competition_id, "name": "Test Games", "venue": ""},
     }
     one, two = data["pairs"]

@@ -8,7 +8,7 @@ from django.forms.models import model_to_dict
 
 from tests.callers import REFUSED, caller, callers, fast_password_hashing  # noqa: F401
 from timing import classification_table, services
-from timing.classifications import create_classification, edit_classification
+from timing.classifications import create_classification, delete_classification, edit_classification
 from timing.models import Change, Classification, ClassificationRace, Competition, Race, Skater
 from timing.rules.times import parse_time
 from timing.services import Conflict, Invalid, NotFound
@@ -143,6 +143,27 @@ def test_an_edit_is_checked_like_a_creation(allround, elsewhere):
     c = create_classification(comp.id, "Short", "custom", ids(allround)[:2], OFFICIAL)
     refused(Invalid, edit_classification, c.id, "Short", "custom", [elsewhere.id], OFFICIAL)
     refused(NotFound, edit_classification, 999999, "Short", "custom", ids(allround), OFFICIAL)
+
+
+def make_final(race):
+    services.set_race_state(race.id, "live", services.REPLAY)
+    services.set_race_state(race.id, "final", services.REPLAY)
+
+
+def test_it_deletes_a_classification_with_an_audit_row_until_one_of_its_races_is_final(allround):
+    comp = allround[0].competition
+    c = create_classification(comp.id, "Short", "custom", ids(allround)[:2], OFFICIAL)
+    accepted(comp, delete_classification, c.id, OFFICIAL)
+    assert not Classification.objects.exists() and not ClassificationRace.objects.exists()
+    assert Race.objects.filter(pk__in=ids(allround)).count() == 4  # its races stay
+    change = Change.objects.filter(competition=comp).latest("version")
+    assert change.action == "classification" and change.old_value.startswith("Short (custom:") and change.new_value == ""
+    kept = create_classification(comp.id, "Allround women", "allround", ids(allround), OFFICIAL)
+    make_final(allround[0])
+    e = refused(Conflict, delete_classification, kept.id, OFFICIAL)
+    assert e.message == "Women's 500 m is final, so Allround women can no longer be deleted."
+    assert refused(NotFound, delete_classification, 999999, OFFICIAL).field == "classification"
+    assert refused(Invalid, delete_classification, "3", OFFICIAL).field == "classification"
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -317,6 +338,64 @@ def test_editing_through_the_api_once_a_race_is_final_is_a_conflict(allround, ca
     assert stored() == before
 
 
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        (lambda a, e: {"name": "A", "kind": "custom", "races": [a[0].id, e.id]}, "belongs to another competition"),
+        (lambda a, e: {"name": "A", "kind": "custom", "races": [a[0].id, a[0].id]}, "is listed twice"),
+        (lambda a, e: {"name": "A", "kind": "allround", "races": [a[1].id, a[0].id, a[2].id, a[3].id]},
+         "An allround is 500, 3000, 1500, 5000 m"),
+        (lambda a, e: {"name": "A", "kind": "sprint", "races": ids(a)}, "A sprint is 500, 1000, 500, 1000 m"),
+        (lambda a, e: {"name": "A", "kind": "custom", "races": [a[0].id, 999999]}, "There is no race 999999."),
+        (lambda a, e: {"name": "A", "kind": "custom", "races": []}, "must be a list of race ids"),
+        (lambda a, e: {"name": " ", "kind": "custom", "races": ids(a)}, "Give the classification a name"),
+        (lambda a, e: {"name": "A", "kind": "team", "races": ids(a)}, "'team' is not a kind"),
+        (lambda a, e: {"name": "A", "kind": "custom"}, "'races' is missing."),
+    ],
+)
+def test_an_edit_through_the_api_refuses_bad_input_with_a_message_and_stores_nothing(allround, elsewhere, callers, body, says):  # noqa: F811
+    comp = allround[0].competition
+    c = create_classification(comp.id, "Short", "custom", ids(allround)[:2], OFFICIAL)
+    before = stored()
+    response = callers["official"].post(f"/api/classifications/{c.id}/edit", body(allround, elsewhere))
+    assert response.status_code == 400 and says in response.json()["error"], response.content
+    assert stored() == before
+
+
+def test_an_edit_through_the_api_changes_it_once_with_an_idempotency_key(allround, callers):  # noqa: F811
+    comp = allround[0].competition
+    c = create_classification(comp.id, "Short", "custom", ids(allround)[:2], OFFICIAL)
+    body = {"name": "Allround women", "kind": "allround", "races": ids(allround)}
+    first = callers["device"].post(f"/api/classifications/{c.id}/edit", body, headers={"Idempotency-Key": "edit-1"})
+    second = callers["device"].post(f"/api/classifications/{c.id}/edit", body, headers={"Idempotency-Key": "edit-1"})
+    assert first.status_code == second.status_code == 200 and second["Idempotent-Replayed"] == "true"
+    assert Change.objects.filter(competition=comp).count() == 2  # the creation and one edit
+    got = callers["official"].get(f"/api/classifications/{c.id}/").json()
+    assert got["classification"]["name"] == "Allround women"
+    assert [r["id"] for r in got["classification"]["races"]] == ids(allround)
+
+
+def test_deleting_through_the_api_is_for_officials_and_devices_and_refused_once_a_race_is_final(allround, callers):  # noqa: F811
+    comp = allround[0].competition
+    c = create_classification(comp.id, "Allround", "allround", ids(allround), OFFICIAL)
+    url = f"/api/classifications/{c.id}/delete"
+    before = stored()
+    assert callers["spectator"].post(url, {}).status_code == REFUSED["spectator"]
+    assert callers["anonymous"].post(url, {}).status_code == REFUSED["anonymous"]
+    assert callers["official"].post(url, {"force": True}).status_code == 400  # no fields to send
+    assert callers["official"].post("/api/classifications/999999/delete", {}).status_code == 404
+    assert stored() == before
+    make_final(allround[0])
+    before = stored()
+    response = callers["official"].post(url, {})
+    assert response.status_code == 409 and "can no longer be deleted" in response.json()["error"]
+    assert stored() == before
+    other = create_classification(comp.id, "Short", "custom", ids(allround)[1:3], OFFICIAL)
+    response = callers["device"].post(f"/api/classifications/{other.id}/delete", {})
+    assert response.status_code == 200 and response.json() == {"id": other.id, "deleted": True}
+    assert list(Classification.objects.values_list("id", flat=True)) == [c.id]
+
+
 def test_reading_an_unknown_classification_is_404(client):
     response = client.get("/api/classifications/999999/")
     assert response.status_code == 404 and response.json()["error"] == "There is no classification 999999."
@@ -355,6 +434,79 @@ def test_the_officials_page_shows_the_refusal_and_stores_nothing(allround, elsew
     form = {"name": "Mixed", "kind": "custom", "race_1": str(allround[0].id), "race_2": str(elsewhere.id)}
     response = official.client.post(f"/officials/competitions/{comp.id}/classifications/", form, headers=official.headers)
     assert response.status_code == 400 and b"belongs to another competition" in response.content
+    assert stored() == before
+
+
+def race_slots(races):
+    return {f"race_{n}": str(r.id) for n, r in enumerate(races, 1)}
+
+
+def test_an_official_edits_and_deletes_a_classification_on_the_officials_page(allround, callers):  # noqa: F811
+    comp = allround[0].competition
+    official = callers["official"]
+    url = f"/officials/competitions/{comp.id}/classifications/"
+    c = create_classification(comp.id, "Short", "custom", ids(allround)[:2], OFFICIAL)
+    page = official.client.get(f"{url}?edit={c.id}")
+    assert page.status_code == 200 and b"Edit Short" in page.content
+    assert f'name="classification" value="{c.id}"'.encode() in page.content
+    form = {"classification": str(c.id), "action": "save", "name": "Allround women", "kind": "allround", **race_slots(allround)}
+    response = official.client.post(url, form, headers=official.headers)
+    assert response.status_code == 302 and response["Location"] == f"/classifications/{c.id}/"
+    c.refresh_from_db()
+    assert (c.name, c.kind, [r.id for r in c.ordered_races()]) == ("Allround women", "allround", ids(allround))
+    change = Change.objects.filter(competition=comp).latest("version")
+    assert change.source == "official" and change.old_value.startswith("Short (custom:")
+    response = official.client.post(url, {"classification": str(c.id), "action": "delete"}, headers=official.headers)
+    assert response.status_code == 302 and response["Location"] == url
+    assert not Classification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "form, status, says",
+    [
+        (lambda a, e: {"name": "X", "kind": "allround", **race_slots([a[1], a[0], a[2], a[3]])}, 400,
+         b"An allround is 500, 3000, 1500, 5000 m"),
+        (lambda a, e: {"name": "X", "kind": "custom", **race_slots([a[0], e])}, 400, b"belongs to another competition"),
+        (lambda a, e: {"name": "X", "kind": "custom", **race_slots([a[0], a[0]])}, 400, b"is listed twice"),
+        (lambda a, e: {"name": "X", "kind": "custom", "race_1": "999999"}, 400, b"There is no race 999999."),
+        (lambda a, e: {"name": "", "kind": "custom", **race_slots(a)}, 400, b"Give the classification a name"),
+    ],
+)
+def test_the_officials_edit_form_shows_each_refusal_and_stores_nothing(allround, elsewhere, callers, form, status, says):  # noqa: F811
+    comp = allround[0].competition
+    official = callers["official"]
+    c = create_classification(comp.id, "Short", "custom", ids(allround)[:2], OFFICIAL)
+    before = stored()
+    body = {"classification": str(c.id), "action": "save", **form(allround, elsewhere)}
+    response = official.client.post(f"/officials/competitions/{comp.id}/classifications/", body, headers=official.headers)
+    assert response.status_code == status and says in response.content
+    assert b'role="alert"' in response.content
+    assert stored() == before
+
+
+def test_the_officials_page_says_409_once_a_race_is_final_for_an_edit_and_a_delete(allround, callers):  # noqa: F811
+    comp = allround[0].competition
+    official = callers["official"]
+    url = f"/officials/competitions/{comp.id}/classifications/"
+    c = create_classification(comp.id, "Allround women", "allround", ids(allround), OFFICIAL)
+    make_final(allround[0])
+    assert b"is final: this classification is a result now" in official.client.get(f"{url}?edit={c.id}").content
+    before = stored()
+    for action in ("save", "delete"):
+        body = {"classification": str(c.id), "action": action, "name": "X", "kind": "allround", **race_slots(allround)}
+        response = official.client.post(url, body, headers=official.headers)
+        assert response.status_code == 409 and b"Women&#x27;s 500 m is final" in response.content
+    assert stored() == before
+
+
+def test_the_officials_page_refuses_a_classification_of_another_competition_or_a_bad_id(allround, elsewhere, callers):  # noqa: F811
+    official = callers["official"]
+    c = create_classification(allround[0].competition_id, "Short", "custom", ids(allround)[:2], OFFICIAL)
+    other = f"/officials/competitions/{elsewhere.competition_id}/classifications/"
+    assert official.client.get(f"{other}?edit={c.id}").status_code == 404
+    before = stored()
+    assert official.client.post(other, {"classification": str(c.id), "action": "delete"}, headers=official.headers).status_code == 404
+    assert official.client.get(f"{other}?edit=abc").status_code == 404
     assert stored() == before
 
 

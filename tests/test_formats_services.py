@@ -219,6 +219,18 @@ def test_voiding_a_wrong_read_renumbers_the_later_laps(mass):
     refused(mass, Conflict, crossings.void_crossing, wrong.id, "again", DEVICE)
 
 
+def test_a_crossing_carries_its_exact_time_for_the_consoles_correction(mass):
+    cross(mass, 7, 31004)
+    assert [(c["time"], c["exact"]) for c in skater(mass, 7)["crossings"]] == [("31.00", "31.004")]
+
+
+def test_a_mass_start_with_crossings_cannot_recall_its_start(mass):
+    accepted(mass, services.start_pair, mass.id, 1, DEVICE)
+    cross(mass, 7, 31000)
+    error = refused(mass, Conflict, services.start_pair, mass.id, 1, DEVICE, None, True)
+    assert error.message == "Pair 1 already has times; void them before restarting its clock."
+
+
 # --- statuses by bib -----------------------------------------------------------------------------
 
 

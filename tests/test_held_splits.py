@@ -26,6 +26,19 @@ def test_a_held_split_is_audited_and_stays_off_the_board(race, held):  # noqa: F
     assert list(HeldSplit.objects.open()) == [held]
 
 
+def test_the_snapshot_counts_the_open_held_splits_for_the_consoles_without_showing_them(race, held, official):  # noqa: F811
+    from tests.conftest import snapshot
+
+    snap = snapshot(race.id)
+    assert snap["race"]["held"] == 1 and "72310" not in str(snap) and "1:12.31" not in str(snap)
+    second = accepted(race, services.hold_split, race.id, 2, "inner", 50000, DEVICE, "fits nothing", ())
+    assert snapshot(race.id)["race"]["held"] == 2
+    accepted(race, services.discard_held, second.id, "a stray read", DEVICE)
+    assert snapshot(race.id)["race"]["held"] == 1
+    accepted(race, services.place_held, held.id, 1000, services.Actor.official(official))
+    assert snapshot(race.id)["race"]["held"] == 0
+
+
 def test_an_official_places_it_at_the_point_she_knows(race, held, official):  # noqa: F811
     passing = accepted(race, services.place_held, held.id, 1000, services.Actor.official(official))
     assert passings(race.id, 1, "outer") == [(200, 17680), (1000, 72310)]

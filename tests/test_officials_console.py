@@ -92,6 +92,21 @@ def test_the_audit_trail_shows_who_from_where_old_new_and_why_newest_first(offic
     assert (device[2], device[3], device[7]) == ("finish-line", "Device (finish-line)", "18.050")
 
 
+def test_a_mass_starts_audit_trail_says_which_bib_and_lap(official, db):
+    from timing.formats import crossings
+    from timing.models import Race
+    from timing.startlists import Entry, create_race
+
+    race = create_race("Test World Cup", "Men's mass start", "Men", 6400,
+                       [Entry(1, "", "Bart Swings", "BEL", bib=7)], kind=Race.MASS_START)
+    c = crossings.record_crossing(race.id, 7, 31200, services.Actor.official(official))
+    crossings.void_crossing(c.id, "double read", services.Actor.official(official))
+    html = logged_in(official).get(f"/officials/races/{race.id}/audit/").content.decode()
+    void, crossing = [cells for _, cells in audit_rows(html)]
+    assert crossing[4:8] == ["Crossing", "bib 7 lap 1", "", "31.200"]
+    assert void[4:9] == ["Void", "bib 7 lap 1", "31.200", "", "double read"]
+
+
 def test_the_audit_trail_is_on_the_venues_clock_with_start_signals_to_the_thousandth(official, startlist_race):
     competition = startlist_race.competition
     competition.time_zone = "Asia/Tokyo"  # UTC+9, no daylight saving: the test reads the same all year

@@ -326,6 +326,16 @@ def test_a_difference_against_a_rival_who_has_not_skated():
     assert describe(k.lead, "Leerdam") == "may be 6.00 s slower than Leerdam"
 
 
+def test_each_target_carries_her_rank_on_the_distances_before_shared_for_equal_points():
+    # After three sprint distances: K 111.000, A and B 114.000 each (2nd shared), C 115.000.
+    outcomes = [race(A="38.00", B="38.00", K="37.00", C="38.50"), race(A="1:16.00", B="1:16.00", K="1:14.00", C="1:16.00"),
+                race(A="38.00", B="38.00", K="37.00", C="38.50"), {}]
+    c = classify(SPRINT, (500, 1000, 500, 1000), outcomes, over=(True, True, True, False), upcoming=["C", "B", "A", "K"])
+    assert [(x.key, x.rank) for x in c.targets] == [("C", 4), ("B", 2), ("A", 2), ("K", 1)]
+    first = classify(SPRINT, (500, 1000, 500, 1000), [{}, {}, {}, {}], upcoming=["A", "K"])
+    assert [x.rank for x in first.targets] == [None, None]  # nothing skated yet: no place to have
+
+
 def test_a_difference_on_the_1500_m_is_the_one_that_suffices_whatever_the_rival_skates():
     # 3.00 s on the 1500 m is 1.000 point whatever the rival skates; 1.004 points need 3.01 s
     # when her hundredths make 10 h / 3 whole, 3.02 s otherwise: 3.02 s is given.

@@ -191,3 +191,37 @@ async def test_a_writer_process_without_sockets_reaches_spectators_of_both(daphn
         await asyncio.to_thread(manage, daphnes[0].env, "shell", "-c", code)
         update = await assert_both_get_update([first, second], version, daphnes, race_id)
     assert (update["change"]["pair"], update["change"]["lane"]) == (pair, lane)
+
+
+def etag_version(server, race_id):
+    """(version in the ETag, version in the body) of the race's snapshot GET through `server`."""
+    with urllib.request.urlopen(server.url(f"/api/races/{race_id}/"), timeout=WAIT) as answer:
+        etag = answer.headers["ETag"]
+        body = json.loads(answer.read())
+    return int(etag.strip('"').rsplit("-", 1)[1]), body["version"]
+
+
+async def test_a_followed_race_read_through_either_process_is_never_behind_a_write(daphnes, world):
+    """Both hubs follow the race, so both answer its GETs from memory (timing/fastread.py): the
+    writer's process serves the new version to the very next GET; the other process serves it as
+    soon as its hub hears it (the update, else its poll), and never goes back to an older one."""
+    race_id = world[0].race
+    async with spectator(daphnes[0], race_id) as first, spectator(daphnes[1], race_id) as second:
+        await both_snapshots([first, second])
+        for _ in range(3):
+            pair, lane, point, ms = next_passing()
+            status, answer = await asyncio.to_thread(
+                http, "POST", daphnes[0].url(f"/api/races/{race_id}/passings"),
+                {"pair": pair, "lane": lane, "distance": point, "time_ms": ms}, world[0].token,
+            )
+            assert status == 201
+            written = answer["version"]
+            assert await asyncio.to_thread(etag_version, daphnes[0], race_id) == (written, written)
+            seen, deadline = [], time.monotonic() + WAIT
+            while not seen or seen[-1] != written:
+                assert time.monotonic() < deadline, f"the other process still serves {seen[-1]}, not {written}"
+                etag, body = await asyncio.to_thread(etag_version, daphnes[1], race_id)
+                assert etag == body
+                seen.append(etag)
+            assert seen == sorted(seen) and seen[0] >= written - 1
+            assert await asyncio.to_thread(etag_version, daphnes[1], race_id) == (written, written)

@@ -50,6 +50,42 @@ def test_an_empty_day_is_idle_never_blank():
     assert screens.venue_view([], None) == {"show": "idle"}
 
 
+ALLROUND = {"id": 7, "name": "Allround women", "races": [2, 3]}
+SPRINT = {"id": 8, "name": "Sprint men", "races": [1, 4]}
+
+
+def shows(view, classification_id, nxt, last):
+    return view["show"] == "classification" and (view["classification"], view["next"], view["last"]) == (
+        classification_id, nxt, last)
+
+
+def test_between_races_the_venue_shows_the_classification_of_the_race_just_skated():
+    assert shows(screens.venue_view(DAY_ROWS, 2, [SPRINT, ALLROUND]), 7, 3, 2)
+    assert shows(screens.venue_view(DAY_ROWS, None, [ALLROUND]), 7, 3, 2)  # nothing on the ice
+    assert shows(screens.venue_view(DAY_ROWS, 1, [SPRINT, ALLROUND]), 8, 3, 1)
+    assert screens.venue_view(DAY_ROWS, 2, [ALLROUND])["name"] == "Allround women"
+
+
+def test_else_the_classification_of_the_next_race_once_one_of_its_races_is_over():
+    assert shows(screens.venue_view(DAY_ROWS, 1, [ALLROUND]), 7, 3, 1)
+    later = {"id": 9, "name": "Custom", "races": [3, 4]}  # nothing of it skated yet
+    assert screens.venue_view(DAY_ROWS, 1, [later]) == {"show": "between", "next": 3, "last": 1}
+
+
+def test_the_classification_gives_way_once_the_next_race_is_on_the_ice_and_to_its_board_when_it_starts():
+    assert screens.venue_view(DAY_ROWS, 3, [ALLROUND]) == {"show": "between", "next": 3, "last": 2}
+    live = [row(1, "final"), row(2, "final"), row(3, "live"), row(4, "scheduled")]
+    assert screens.venue_view(live, 3, [ALLROUND]) == {"show": "race", "race": 3}
+    assert screens.venue_view([], None, [ALLROUND]) == {"show": "idle"}
+
+
+def test_a_named_screen_following_the_venue_shows_the_classification_and_the_page_describes_it():
+    view = screens.screen_view("follow", None, "", DAY_ROWS, 2, [ALLROUND])
+    assert shows(view, 7, 3, 2)
+    assert screens.describe(view, DAY_ROWS) == "Between races: classification (Allround women; next: race 3)"
+    assert screens.screen_view("race", 1, "", DAY_ROWS, 2, [ALLROUND]) == {"show": "race", "race": 1}
+
+
 def test_a_race_on_the_ice_that_is_gone_counts_as_nothing_on_the_ice():
     assert screens.venue_view(DAY_ROWS, 99) == screens.venue_view(DAY_ROWS, None)
 
@@ -113,7 +149,7 @@ def test_a_command_is_one_audited_competition_change_listed_in_the_schedule(comp
     one_schedule_change(comp, services.set_screen, comp.id, "north-stand", {"mode": "message", "text": "Racing resumes at 14:35"}, actor)
     snap = schedule.load(comp.id)
     assert snap["screens"] == {"north-stand": {
-        "mode": "message", "race": None, "text": "Racing resumes at 14:35",
+        "mode": "message", "race": None, "text": "Racing resumes at 14:35", "classification": None,
         "view": {"show": "message", "text": "Racing resumes at 14:35"}}}
     change = comp.changes.latest("version")
     assert (change.action, change.actor, change.new_value) == ("screen", official, "north-stand: message 'Racing resumes at 14:35'")
@@ -195,7 +231,8 @@ def test_each_caller_gets_what_it_may_when_setting_a_screen(caller, comp, races)
         assert everything() == before and not Screen.objects.exists()
         return
     assert response.status_code == 200, response.content
-    assert response.json()["screen"] == {"name": "north-stand", "mode": "message", "race": None, "text": "Racing resumes at 14:35"}
+    assert response.json()["screen"] == {"name": "north-stand", "mode": "message", "race": None, "text": "Racing resumes at 14:35",
+                                         "classification": None}
     assert response.json()["version"] == Competition.objects.get(pk=comp.id).version
 
 
@@ -352,3 +389,48 @@ def test_each_screen_page_is_a_csp_clean_shell_for_its_module(client, comp, race
     assert response.status_code == 200
     assert f'<script type="module" src="/static/{module}"></script>' in html
     assert_csp_clean(html)
+
+
+# --- classification mode -------------------------------------------------------------------------
+
+
+def test_a_named_screen_shows_a_chosen_classification_until_it_is_deleted(comp, races, official):
+    from timing.classifications import create_classification, delete_classification
+
+    actor = services.Actor.official(official)
+    c = create_classification(comp.id, "Long and short", "custom", [r.id for r in races], services.IMPORT)
+    one_schedule_change(comp, services.set_screen, comp.id, "north-stand", {"mode": "classification", "classification": c.id}, actor)
+    screen = schedule.load(comp.id)["screens"]["north-stand"]
+    assert (screen["mode"], screen["classification"]) == ("classification", c.id)
+    assert screen["view"] == {"show": "classification", "classification": c.id, "name": "Long and short", "next": None, "last": None}
+    assert comp.changes.latest("version").new_value == f"north-stand: classification classification {c.id}"
+    row = screens.listing(comp, schedule.load(comp.id))[0]
+    assert row["shows"] == "Classification: Long and short" and row["classification"] == c.id
+    delete_classification(c.id, services.IMPORT)
+    snap = schedule.load(comp.id)
+    assert snap["screens"]["north-stand"]["view"] == snap["venue"]  # gone: it follows the venue
+
+
+@pytest.mark.parametrize("command, error, field", [
+    ({"mode": "classification"}, services.Invalid, "classification"),
+    ({"mode": "classification", "classification": "3"}, services.Invalid, "classification"),
+    ({"mode": "classification", "classification": 999999}, services.NotFound, "classification"),
+    ({"mode": "message", "text": "Hi", "classification": 1}, services.Invalid, "classification"),
+    ({"mode": "classification", "classification": 1, "race": 1}, services.Invalid, "race"),
+])
+def test_a_classification_command_without_a_classification_of_the_competition_is_refused(comp, races, official, command, error, field):
+    from timing.classifications import create_classification
+
+    c = create_classification(comp.id, "Mine", "custom", [races[0].id], services.IMPORT)
+    command = {k: (c.id if v == 1 and k == "classification" else races[0].id if k == "race" else v) for k, v in command.items()}
+    other = services.create_competition({**DAY, "name": "Elsewhere"}, services.IMPORT)
+    theirs = services.create_race(other.id, {"title": "W 500", "category": "Women", "distance": 500}, services.IMPORT)
+    foreign = create_classification(other.id, "Theirs", "custom", [theirs.id], services.IMPORT)
+    before = everything()
+    with pytest.raises(error) as caught:
+        services.set_screen(comp.id, "north-stand", command, services.Actor.official(official))
+    assert caught.value.field == field
+    with pytest.raises(services.NotFound):
+        services.set_screen(comp.id, "north-stand", {"mode": "classification", "classification": foreign.id},
+                            services.Actor.official(official))
+    assert everything() == before

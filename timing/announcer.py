@@ -9,11 +9,15 @@ Decisions (tested in tests/test_announcer.py):
 * The records in play are the race's applicable records (world, Olympic at the Games, national,
   the venue's), the fastest first; the venue's track records are listed for every distance.
 * The projected finish is the race snapshot's (timing/rules/projection.py), not computed here.
+* Classification targets are the classification table's (timing/classification_table.py) for
+  the pair on the ice and the next pair, of every classification whose next distance this race
+  is. They are read with the facts, at the race's version: the targets of a distance move only
+  with its own results (the earlier distances are over), so the race's version is theirs.
 """
 import json
 
-from . import snapshot
-from .models import Race, Record
+from . import classification_table, snapshot
+from .models import Classification, Race, Record
 from .rules.times import format_time
 
 PODIUM = 3
@@ -33,6 +37,23 @@ def _record(r):
         "time": format_time(r.time_ms), "holder": r.holder, "nation": r.nation,
         "date": r.date.isoformat() if r.date else None,
     }
+
+
+def classification_targets(race):
+    """Per classification whose next distance is `race`: its targets for the pair on the ice and
+    the next pair, each with her lane, rank and points before this distance."""
+    found = []
+    pairs = {race.current_pair, race.current_pair + 1}
+    for c in Classification.objects.filter(entries__race=race).order_by("id"):
+        table = classification_table.build(c)
+        nxt = table["next"]
+        if nxt is None or nxt["race"] != race.id:
+            continue
+        found.append({
+            "id": c.id, "name": c.name, "kind": c.kind, "distance": nxt["distance"],
+            "targets": [t for t in nxt["targets"] if t["pair"] in pairs],
+        })
+    return found
 
 
 def facts(race_id):
@@ -59,4 +80,5 @@ def facts(race_id):
         "venue_records": [
             _record(r) for r in Record.objects.filter(kind="TR", venue=venue).order_by("category", "distance")
         ] if venue else [],
+        "classifications": classification_targets(race),
     }

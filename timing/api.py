@@ -56,7 +56,8 @@ def race_list(request):
          "version": r.version, "competition": r.competition.name, "demo": r.demo}
         for r in Race.objects.listed()
     ]
-    return JsonResponse({"races": races})
+    text = dumps({"races": races})
+    return versioned(request, text, "l" + hashlib.sha256(text.encode()).hexdigest()[:16])
 
 
 @public_read

@@ -49,12 +49,13 @@ def screens_list(request, competition_id):
         "on_ice": snap["on_ice"],
         "venue": {"view": snap["venue"], "shows": screens.describe(snap["venue"], snap["races"])},
         "races": [{"id": r["id"], "title": r["title"], "state": r["state"]} for r in snap["races"]],
+        "classifications": [{"id": c["id"], "name": c["name"]} for c in snap["classifications"]],
         "online_seconds": screens.ONLINE_SECONDS,
         "screens": screens.listing(comp, snap),
     })
 
 
-@write_api(required={"mode": str}, optional={"race": int, "text": str})
+@write_api(required={"mode": str}, optional={"race": int, "text": str, "classification": int})
 def _command_all(request, actor, data, competition_id):
     moved = set_all_screens(competition_id, data, actor)
     return 200, {"changed": [s.name for s in moved], "version": _version(competition_id)}
@@ -68,11 +69,12 @@ def screens_collection(request, competition_id):
     return _command_all(request, competition_id=competition_id)
 
 
-@write_api(required={"mode": str}, optional={"race": int, "text": str})
+@write_api(required={"mode": str}, optional={"race": int, "text": str, "classification": int})
 def command(request, actor, data, competition_id, name):
     screen = set_screen(competition_id, name, data, actor)
     return 200, {
-        "screen": {"name": screen.name, "mode": screen.mode, "race": screen.race_id, "text": screen.text},
+        "screen": {"name": screen.name, "mode": screen.mode, "race": screen.race_id, "text": screen.text,
+                   "classification": screen.classification_id},
         "version": _version(competition_id),
     }
 

@@ -6,11 +6,12 @@ Every view here is thin on purpose: who may call it and what the body holds is d
 import json
 
 from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import bodies, schedule, services, snapshot, startlists
 from .apiauth import authenticate, write_api
-from .classifications import create_classification, edit_classification
+from .classifications import create_classification, delete_classification, edit_classification
 from .models import HeldSplit, Race
 from .formats import crossings as crossing_services
 from .formats.startlists import HEADERS
@@ -79,49 +80,49 @@ def passings(request, actor, data, race_id):
     p = record_passing(
         race_id, data["pair"], data["lane"], data["distance"], time_ms(data), actor, confirm=data.get("confirm", False),
     )
-    return 201, {"passing": passing_json(p), "version": version_of(race_id)}
+    return 201, {"passing": passing_json(p), "version": p.committed_version}
 
 
 @write_api(optional={"restart": bool})
 def start(request, actor, data, race_id, pair):
     p = start_pair(race_id, pair, actor, restart=data.get("restart", False))
-    return 200, {"pair": {"number": p.number, "started_at": epoch_ms(p.started_at)}, "version": version_of(race_id)}
+    return 200, {"pair": {"number": p.number, "started_at": epoch_ms(p.started_at)}, "version": p.committed_version}
 
 
 @write_api(required={"pair": int, "lane": str, "status": str}, optional={"reason": str})
 def status(request, actor, data, race_id):
     s = set_status(race_id, data["pair"], data["lane"], data["status"], data.get("reason", ""), actor)
-    return 200, {"start": start_json(s), "version": version_of(race_id)}
+    return 200, {"start": start_json(s), "version": s.committed_version}
 
 
 @write_api(required={"pair": int, "lane": str}, optional={"fell": bool})
 def fall(request, actor, data, race_id):
     s = set_fall(race_id, data["pair"], data["lane"], data.get("fell", True), actor)
-    return 200, {"start": start_json(s), "version": version_of(race_id)}
+    return 200, {"start": start_json(s), "version": s.committed_version}
 
 
 @write_api(required={"pair": int})
 def current_pair(request, actor, data, race_id):
     race = set_current_pair(race_id, data["pair"], actor)
-    return 200, {"race": race_json(race), "version": version_of(race_id)}
+    return 200, {"race": race_json(race), "version": race.committed_version}
 
 
 @write_api(required={"state": str}, optional={"reason": str})
 def state(request, actor, data, race_id):
     race = set_race_state(race_id, data["state"], actor, data.get("reason", ""))
-    return 200, {"race": race_json(race), "version": version_of(race_id)}
+    return 200, {"race": race_json(race), "version": race.committed_version}
 
 
 @write_api(required={"reason": str}, optional={"time": str, "time_ms": int, "confirm": bool})
 def correct(request, actor, data, passing_id):
     p = correct_passing(passing_id, time_ms(data), data["reason"], actor, confirm=data.get("confirm", False))
-    return 200, {"passing": passing_json(p), "version": version_of(p.start.pair.race_id)}
+    return 200, {"passing": passing_json(p), "version": p.committed_version}
 
 
 @write_api(required={"reason": str})
 def void(request, actor, data, passing_id):
     p = void_passing(passing_id, data["reason"], actor)
-    return 200, {"passing": passing_json(p), "version": version_of(p.start.pair.race_id)}
+    return 200, {"passing": passing_json(p), "version": p.committed_version}
 
 
 # --- the competition day: what a federation's entry system pushes ------------------------------
@@ -225,6 +226,7 @@ def held_json(h):
 
 
 @require_GET
+@never_cache  # officials' and devices' business: no shared cache may keep it
 def held(request, race_id):
     """The device splits of a race that wait for an official (timing/rules/assign.py), oldest first.
     For officials and devices only: a held split is not a result."""
@@ -240,14 +242,14 @@ def held(request, race_id):
 @write_api(required={"distance": int})
 def place(request, actor, data, held_id):
     p = place_held(held_id, data["distance"], actor)
-    return 201, {"passing": passing_json(p), "version": version_of(p.start.pair.race_id)}
+    return 201, {"passing": passing_json(p), "version": p.committed_version}
 
 
 @write_api(required={"reason": str})
 def discard(request, actor, data, held_id):
     h = discard_held(held_id, data["reason"], actor)
     return 200, {"held": {**held_json(h), "discarded": True, "discard_reason": h.discard_reason},
-                 "version": version_of(h.start.pair.race_id)}
+                 "version": h.committed_version}
 
 
 # --- classifications (timing/classifications.py) ---------------------------------------------
@@ -263,6 +265,12 @@ def classifications(request, actor, data, competition_id):
 def classification_edit(request, actor, data, classification_id):
     c = edit_classification(classification_id, data["name"], data["kind"], data["races"], actor)
     return 200, {"id": c.id, "version": c.version}
+
+
+@write_api()
+def classification_delete(request, actor, data, classification_id):
+    delete_classification(classification_id, actor)
+    return 200, {"id": classification_id, "deleted": True}
 
 
 # --- mass start: crossings of the line by bib (timing/formats/crossings.py) ----------------------
@@ -289,22 +297,22 @@ def crossing_json(c):
 @write_api(required={"bib": int}, optional={"time": str, "time_ms": int})
 def crossings(request, actor, data, race_id):
     c = crossing_services.record_crossing(race_id, data["bib"], time_ms(data), actor)
-    return 201, {"crossing": crossing_json(c), "version": version_of(race_id)}
+    return 201, {"crossing": crossing_json(c), "version": c.committed_version}
 
 
 @write_api(required={"reason": str}, optional={"time": str, "time_ms": int})
 def correct_crossing(request, actor, data, crossing_id):
     c = crossing_services.correct_crossing(crossing_id, time_ms(data), data["reason"], actor)
-    return 200, {"crossing": crossing_json(c), "version": version_of(c.start.pair.race_id)}
+    return 200, {"crossing": crossing_json(c), "version": c.committed_version}
 
 
 @write_api(required={"reason": str})
 def void_crossing(request, actor, data, crossing_id):
     c = crossing_services.void_crossing(crossing_id, data["reason"], actor)
-    return 200, {"crossing": crossing_json(c), "version": version_of(c.start.pair.race_id)}
+    return 200, {"crossing": crossing_json(c), "version": c.committed_version}
 
 
 @write_api(required={"bib": int, "status": str}, optional={"reason": str})
 def bib_status(request, actor, data, race_id):
     s = crossing_services.set_bib_status(race_id, data["bib"], data["status"], data.get("reason", ""), actor)
-    return 200, {"start": {**start_json(s), "bib": s.bib}, "version": version_of(race_id)}
+    return 200, {"start": {**start_json(s), "bib": s.bib}, "version": s.committed_version}

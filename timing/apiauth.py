@@ -11,6 +11,7 @@ calls the service layer and returns (status, data); a ServiceError becomes its J
 import functools
 
 from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from .bodies import MAX_BODY, error, parse_body, read_document  # noqa: F401 - imported from here by the endpoints
@@ -37,6 +38,7 @@ def write_api(required=None, optional=None, method="POST", document=None):
 
     def decorate(view):
         @csrf_exempt  # checked in authenticate() for sessions; bearer requests need none
+        @never_cache  # a write's answer is for its sender only: no shared cache may keep it
         @functools.wraps(view)
         def wrapper(request, **kwargs):
             if request.method != method:

@@ -7,6 +7,7 @@ everywhere, so an official comparing the console with the printed trail reads th
 from datetime import datetime
 
 from .models import Change
+from .rules.points import LAP
 
 #: The one label of each kind of change.
 ACTIONS = {
@@ -18,6 +19,9 @@ ACTIONS = {
     "start": "Start",
     "pair": "Current pair",
     "state": "Race state",
+    "crossing": "Crossing",
+    "held": "Held split",
+    "discard": "Discard",
 }
 
 
@@ -43,6 +47,8 @@ def _value(change, value, zone):
 
 
 def _where(c):
+    if c.bib is not None:  # a mass start: by bib, and a crossing's lap (its distance is lap x 400 m)
+        return " ".join(x for x in (f"bib {c.bib}", f"lap {c.distance // LAP}" if c.distance else "") if x)
     return " ".join(x for x in (
         f"pair {c.pair}" if c.pair else "", c.lane, f"{c.distance} m" if c.distance else "",
     ) if x)

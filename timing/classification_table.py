@@ -69,12 +69,14 @@ def build(classification):
     index = {r.id: i for i, r in enumerate(races)}
     outcomes = [{} for _ in races]
     entered = [[] for _ in races]  # (key, pair) in start order
+    lanes = [{} for _ in races]  # key -> lane
     shown = [{} for _ in races]  # key -> (time_ms, invented) for the results column
     invented = {}
     for s in starts:
         i, key = index[s["pair__race_id"]], keys[s["skater_id"]]
         invented[key] = invented.get(key, False) or s["skater__invented"]
         entered[i].append((key, s["pair__number"]))
+        lanes[i][key] = s["lane"]
         finish = finishes.get(s["id"])
         if s["status"] != OK:
             outcomes[i][key] = rules.Outcome(s["status"])
@@ -129,7 +131,7 @@ def build(classification):
             "qualifiers": rules.QUALIFIERS if classification.kind == rules.ALLROUND else None,
         },
         "standings": standings,
-        "next": _next(races, nxt, table, entered, invented),
+        "next": _next(races, nxt, table, entered, invented, lanes),
         "version": version,
     }
 
@@ -148,7 +150,7 @@ def _target(target, invented):
     return out
 
 
-def _next(races, nxt, table, entered, invented):
+def _next(races, nxt, table, entered, invented, lanes):
     if nxt is None:
         return None
     pairs = dict(entered[nxt])
@@ -160,6 +162,8 @@ def _next(races, nxt, table, entered, invented):
             {
                 "skater": _skater(t.key, invented.get(t.key, False)),
                 "pair": pairs.get(t.key),
+                "lane": lanes[nxt].get(t.key),
+                "rank": t.rank,
                 "points": rules.format_points(t.points),
                 "lead": _target(t.lead, invented),
                 "podium": _target(t.podium, invented),

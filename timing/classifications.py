@@ -65,20 +65,33 @@ def create_classification(competition_id, name, kind, race_ids, actor):
     return _write_competition(competition_id, "classification", actor, change)
 
 
-def edit_classification(classification_id, name, kind, race_ids, actor):
-    """Change the name, kind or races. Once one of its races is final the table is a result that
-    people have read and printed: it can no longer be redefined (409)."""
+def _competition_of(classification_id):
     if isinstance(classification_id, bool) or not isinstance(classification_id, int):
         raise Invalid("The classification id must be a number.", "classification")
     competition_id = Classification.objects.filter(pk=classification_id).values_list("competition_id", flat=True).first()
     if competition_id is None:
         raise NotFound(f"There is no classification {classification_id}.", "classification")
+    return competition_id
+
+
+def _unsettled(classification_id, doing):
+    """The classification, locked, while none of its races is final: once one is, the table is a
+    result that people have read and printed, and it can no longer be redefined or removed (409)."""
+    c = Classification.objects.select_for_update().filter(pk=classification_id).first()
+    if c is None:  # deleted between the lookup and the lock
+        raise NotFound(f"There is no classification {classification_id}.", "classification")
+    final = [r for r in c.ordered_races() if r.state == Race.FINAL]
+    if final:
+        raise Conflict(f"{final[0].title} is final, so {c.name} can no longer be {doing}.", "races")
+    return c
+
+
+def edit_classification(classification_id, name, kind, race_ids, actor):
+    """Change the name, kind or races (409 once one of its races is final)."""
+    competition_id = _competition_of(classification_id)
 
     def change(competition):
-        c = Classification.objects.select_for_update().get(pk=classification_id)
-        final = [r for r in c.ordered_races() if r.state == Race.FINAL]
-        if final:
-            raise Conflict(f"{final[0].title} is final, so {c.name} can no longer be changed.", "races")
+        c = _unsettled(classification_id, "changed")
         why = _name(name)
         races = _races(competition, kind, race_ids)
         before = c.ordered_races()
@@ -92,5 +105,20 @@ def edit_classification(classification_id, name, kind, race_ids, actor):
         _store(c, races)
         classification_table.push_on_commit(c, competition.version + 1)
         return c, {"old_value": old, "new_value": _shown(why, kind, races)}
+
+    return _write_competition(competition_id, "classification", actor, change)
+
+
+def delete_classification(classification_id, actor):
+    """Remove a classification set up by mistake (409 once one of its races is final). Its
+    races and their results stay; only the choice of races goes. The schedule push that every
+    competition change sends tells the venue's screens, whose view then no longer names it."""
+    competition_id = _competition_of(classification_id)
+
+    def change(competition):
+        c = _unsettled(classification_id, "deleted")
+        old = _shown(c.name, c.kind, c.ordered_races())
+        c.delete()
+        return c, {"old_value": old, "new_value": ""}
 
     return _write_competition(competition_id, "classification", actor, change)

@@ -7,6 +7,7 @@ layer is best effort: a version the database has and no socket got is sent as a 
 """
 import asyncio
 import logging
+import threading
 from collections import defaultdict
 
 from channels.db import database_sync_to_async
@@ -39,12 +40,13 @@ class Hub:
         self.loop = loop
         self.sockets = defaultdict(set)  # topic -> consumers
         self.sent = {}  # topic -> highest version fanned out here
-        # topic -> a version a socket joining now may start from (see snapshot()), and the
-        # snapshot text of that version once known; kept only while the topic is followed.
-        self.fresh = {}
-        self.texts = {}
+        self.texts = {}  # topic -> (version, snapshot text) of current(), while followed
         self.reading = {}  # topic -> the snapshot read from the database under way
         self.stale = {}  # topic -> version seen in the database but not yet broadcast
+        # topic -> highest committed version heard since the topic was last followed: what the
+        # snapshot GETs answer from without asking the database (timing/fastread.py, `current`).
+        self.known = {}
+        self._known_lock = threading.Lock()  # heard() is also called from writers' threads
         self.database_ok = True  # the last version poll reached the database
         self.channel = None
         self.started = None  # the task running start(): awaited by every socket before joining
@@ -80,6 +82,7 @@ class Hub:
             first = not self.sockets[topic]
             self.sockets[topic].add(consumer)
             if first:
+                self.known.pop(topic, None)  # heard while not a group member: may be behind
                 await self._group(topic, "group_add")
         return self.sent.get(topic, -1)
 
@@ -88,12 +91,12 @@ class Hub:
         what join() returned), or (None, None) if the topic does not exist.
 
         Any version at least as high as every update fanned out here before the socket joined
-        will do: what comes after reaches the socket through the hub. While the topic has been
-        followed without a break, `fresh` is such a version, and its text is in this process's
+        will do: what comes after reaches the socket through the hub. While the hub vouches for
+        the topic's version (current()), that is such a version, and its text is in this process's
         snapshot cache, so a reconnect storm costs no query and no thread hop per socket. Else
         the database is read, once for all the sockets that join while that read is under way
         (again for a socket that saw an update newer than what the read found)."""
-        version = self.fresh.get(topic)
+        version = self.current(topic)
         if version is not None and version >= since:
             known = self.texts.get(topic)
             if known is not None and known[0] == version:
@@ -115,7 +118,7 @@ class Hub:
                 del self.reading[topic]
         if version is not None:
             self.saw(topic, version)
-            if self.fresh.get(topic) == version:
+            if self.current(topic) == version:
                 self.texts[topic] = (version, text)
         return version, text
 
@@ -128,15 +131,40 @@ class Hub:
             if not members:
                 del self.sockets[topic]
                 # Unfollowed, the hub hears of this topic no more: the next socket reads it afresh.
-                self.fresh.pop(topic, None)
+                self.known.pop(topic, None)
                 self.texts.pop(topic, None)
                 self.reading.pop(topic, None)
                 await self._group(topic, "group_discard")
 
     def saw(self, topic, version):
         self.sent[topic] = max(self.sent.get(topic, -1), version)
-        if topic in self.sockets:
-            self.fresh[topic] = max(self.fresh.get(topic, -1), version)
+        self.heard(topic, version)
+
+    def heard(self, topic, version):
+        """A committed version of the topic: from a fan-out, a socket's snapshot, or a writer of
+        this process as its transaction commits (timing/publish.py), before its answer is sent."""
+        with self._known_lock:
+            if version > self.known.get(topic, -1):
+                self.known[topic] = version
+
+    def current(self, topic):
+        """The topic's committed version as far as this hub can vouch for it, or None.
+
+        It can while the topic is followed here: then this hub is in the topic's group and hears
+        every change, and whatever a lost broadcast withheld, its poll of the database sends
+        within two poll intervals, the same bound the sockets live by. Not while the database is
+        unreachable (the poll is blind), the poll has stopped, or the hub has no channel to hear
+        other processes on: the caller asks the database then."""
+        if not self.sockets.get(topic) or not self.database_ok:
+            return None
+        if self.started is None or not self.started.done() or self.started.cancelled() \
+                or self.started.exception() is not None:
+            return None
+        if not self._tasks or self._tasks[0].done():
+            return None
+        if self.channel is None and shared_layer() is not None:
+            return None
+        return self.known.get(topic)
 
     async def _group(self, topic, op):
         layer = shared_layer()
@@ -166,9 +194,6 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception as e:
-                # Updates may be lost from here until the poll has caught up: sockets that join
-                # meanwhile read their snapshot from the database.
-                self.fresh.clear()
                 log.warning("hub receive failed (%s); retrying in %.1fs", e, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)

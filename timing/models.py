@@ -25,6 +25,11 @@ class Competition(models.Model):
         help_text="The race the venue's screens follow now.",
     )
     version = models.PositiveBigIntegerField(default=0, help_text="Bumped by every change to the schedule.")
+    restored_from = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False,
+        help_text="The dump_id of the backup this competition was loaded from (manage.py loadcompetition): "
+        "a second load of the same file is refused.",
+    )
 
     def __str__(self):
         return self.name
@@ -416,18 +421,23 @@ class Screen(models.Model):
     """
 
     FOLLOW, RACE, RESULTS, STANDINGS, STARTLIST, MESSAGE = "follow", "race", "results", "standings", "startlist", "message"
+    CLASSIFICATION = "classification"
     MODES = [
         (FOLLOW, "Follow the venue"), (RACE, "One race"), (RESULTS, "Result list"), (STANDINGS, "Standings"),
-        (STARTLIST, "Start list"), (MESSAGE, "Message"),
+        (STARTLIST, "Start list"), (MESSAGE, "Message"), (CLASSIFICATION, "Classification"),
     ]
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="screens")
     name = models.CharField(max_length=50, help_text="Lower-case letters, digits and dashes: north-stand.")
-    mode = models.CharField(max_length=10, choices=MODES, default=FOLLOW)
+    mode = models.CharField(max_length=20, choices=MODES, default=FOLLOW)
     race = models.ForeignKey(
         Race, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The race of the race, results, standings and start list modes; gone means follow.",
     )
     text = models.CharField(max_length=200, blank=True, help_text="The message mode's line.")
+    classification = models.ForeignKey(
+        "Classification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The classification mode's classification; gone means follow.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField(null=True, blank=True)
     clock_offset_ms = models.IntegerField(

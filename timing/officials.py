@@ -9,7 +9,7 @@ console's panel alike.
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
@@ -141,25 +141,50 @@ CLASSIFICATION_SLOTS = 8
 
 @official_only
 def classifications(request, competition_id):
-    """A competition's classifications, and the form that creates one through the service layer
-    (the same checks and audit as POST /api/competitions/<id>/classifications)."""
-    from .classifications import create_classification
+    """A competition's classifications, and the form that creates one, or (?edit=<id>) changes or
+    deletes one, through the service layer: the same checks, 409 and audit as the API's
+    (POST /api/competitions/<id>/classifications, /api/classifications/<id>/edit and …/delete)."""
+    from .classifications import create_classification, delete_classification, edit_classification
     from .services import Actor, ServiceError
 
     comp = get_object_or_404(Competition, pk=competition_id)
-    error, values = None, {"name": "", "kind": "allround", "races": [""] * CLASSIFICATION_SLOTS}
+    editing = _editing(comp, request.POST.get("classification") or request.GET.get("edit"))
+    error, status = None, 200
+    if editing is not None:
+        values = {"name": editing.name, "kind": editing.kind,
+                  "races": [str(r.id) for r in editing.ordered_races()]}
+        values["races"] += [""] * (CLASSIFICATION_SLOTS - len(values["races"]))
+    else:
+        values = {"name": "", "kind": "allround", "races": [""] * CLASSIFICATION_SLOTS}
     if request.method == "POST":
+        actor = Actor.official(request.user)
         picked = [request.POST.get(f"race_{n}", "") for n in range(1, CLASSIFICATION_SLOTS + 1)]
-        values = {"name": request.POST.get("name", ""), "kind": request.POST.get("kind", ""), "races": picked}
         ids = [int(r) for r in picked if r.isascii() and r.isdigit()]
         try:
-            c = create_classification(comp.id, values["name"], values["kind"], ids, Actor.official(request.user))
+            if editing is not None and request.POST.get("action") == "delete":
+                delete_classification(editing.id, actor)
+                return redirect("officials-classifications", comp.id)
+            values = {"name": request.POST.get("name", ""), "kind": request.POST.get("kind", ""), "races": picked}
+            if editing is not None:
+                c = edit_classification(editing.id, values["name"], values["kind"], ids, actor)
+            else:
+                c = create_classification(comp.id, values["name"], values["kind"], ids, actor)
             return redirect("classification", c.id)
         except ServiceError as e:
-            error = e.message
+            error, status = e.message, e.status
     context = {
-        "competition": comp, "error": error, "values": values, "kinds": Classification.KINDS,
+        "competition": comp, "error": error, "values": values, "kinds": Classification.KINDS, "editing": editing,
+        "locked": editing and next((r.title for r in editing.ordered_races() if r.state == Race.FINAL), None),
         "races": comp.races.in_schedule_order(), "slots": list(zip(range(1, CLASSIFICATION_SLOTS + 1), values["races"])),
         "classifications": comp.classifications.order_by("id"),
     }
-    return render(request, "officials/classifications.html", context, status=400 if error else 200)
+    return render(request, "officials/classifications.html", context, status=status)
+
+
+def _editing(comp, wanted):
+    """The classification of `comp` named by ?edit= or the form's hidden field, if any."""
+    if not wanted:
+        return None
+    if not (wanted.isascii() and wanted.isdigit()):
+        raise Http404("There is no such classification.")
+    return get_object_or_404(Classification, pk=int(wanted), competition=comp)

@@ -38,6 +38,8 @@ def publish(topic, version, text):
     from .hub import HUBS
 
     try:
+        for hub in list(HUBS.values()):
+            hub.heard(topic, version)  # before the writer answers: its next GET sees this version
         layer = shared_layer()
         if layer is None:
             for hub in list(HUBS.values()):

@@ -6,7 +6,7 @@ Times are given twice: as epoch milliseconds for scripts, and as the venue's loc
 (the competition's time zone), which is what a schedule on a wall says.
 """
 from . import screens
-from .models import Competition
+from .models import ClassificationRace, Competition
 from .snapshot import cached_text, epoch_ms
 
 KIND = "competition"
@@ -47,15 +47,29 @@ def build(comp):
     """The full schedule snapshot of `comp`: see docs/api.md."""
     zone = comp.zone
     races = [race_row(r, zone) for r in comp.races.in_schedule_order()]
+    classifications = classification_rows(comp)
     return {
         "version": comp.version,
         "competition": competition_summary(comp),
         "races": races,
         "on_ice": comp.on_ice_id,
         # What the venue's screens show, and the named screens the officials set otherwise.
-        "venue": screens.venue_view(races, comp.on_ice_id),
-        "screens": screens.commanded(comp, races, comp.on_ice_id),
+        "venue": screens.venue_view(races, comp.on_ice_id, classifications),
+        "screens": screens.commanded(comp, races, comp.on_ice_id, classifications),
+        "classifications": classifications,
     }
+
+
+def classification_rows(comp):
+    """The competition's classifications and their races in order: what decides whether the venue
+    shows one between races. Creating, editing or deleting one moves the competition's version."""
+    rows = {}
+    entries = ClassificationRace.objects.filter(classification__competition=comp).order_by("classification_id", "order")
+    for c in comp.classifications.order_by("id"):
+        rows[c.id] = {"id": c.id, "name": c.name, "kind": c.kind, "races": []}
+    for e in entries.values("classification_id", "race_id"):
+        rows[e["classification_id"]]["races"].append(e["race_id"])
+    return list(rows.values())
 
 
 def load(competition_id):

@@ -17,9 +17,17 @@ Decisions where nobody wrote the rules down (each has a test in tests/test_scree
   the last final race before it.
 * With nothing on the ice, between races too: the first race of the day that is not final, and
   the last final one. A day with neither shows the competition's name (*idle*): never blank.
+* A named screen in classification mode shows its classification at any time (standings and the
+  next distance's targets); without it (deleted) it follows the venue.
 * A named screen in mode race, results or start list without its race (deleted, or of another
   competition) falls back to following the venue. Standings without a race are the standings of
   the race on the ice, or failing that of the last final race; with neither, it follows the venue.
+* Between races after a race of a classification (allround, sprint), the venue shows that
+  classification instead: its standings and what each skater needs on its next distance. Only
+  when the race on the ice is final or nothing is on the ice: once the next race is called to the
+  ice the venue shows its start list again, and its board when its first pair starts. The
+  classification is the first (by id) that counts the race just skated, else the first that counts
+  the next race; one with no race over yet has no standings worth a screen, so it is not shown.
 * A screen in follow mode is not listed in the snapshot (it shows the venue), so a display opening
   its page for the first time changes no snapshot and moves no version.
 * Result lists are the printed result list's (timing/results.py), official mark included: a
@@ -72,30 +80,49 @@ def _between(races, next_race, last_race):
     return {"show": "between", "next": next_race and next_race["id"], "last": last_race and last_race["id"]}
 
 
-def venue_view(races, on_ice):
-    """What the venue's screens show now, from the schedule's race rows (in schedule order)."""
+def _classification(view, races, classifications):
+    """`view` (between races) as the classification of the race just skated or the next one."""
+    if view["show"] != "between":
+        return view
+    final = {r["id"] for r in races if r["state"] == Race.FINAL}
+    for race_id in (view["last"], view["next"]):
+        for c in classifications:
+            if race_id in c["races"] and final.intersection(c["races"]):
+                return {**view, "show": "classification", "classification": c["id"], "name": c["name"]}
+    return view
+
+
+def venue_view(races, on_ice, classifications=()):
+    """What the venue's screens show now, from the schedule's race rows (in schedule order) and
+    the competition's classifications ({"id", "name", "races": [race ids]}, in id order)."""
     ordered = list(races)
     current = _by_id(ordered).get(on_ice)
     finals = [r for r in ordered if r["state"] == Race.FINAL]
     if current is None:
         upcoming = next((r for r in ordered if r["state"] != Race.FINAL), None)
-        return _between(ordered, upcoming, finals[-1] if finals else None)
+        return _classification(_between(ordered, upcoming, finals[-1] if finals else None), ordered, classifications)
     if current["state"] == Race.LIVE:
         return {"show": "race", "race": current["id"]}
     at = ordered.index(current)
     if current["state"] == Race.FINAL:
         upcoming = next((r for r in ordered[at + 1:] if r["state"] != Race.FINAL), None)
-        return _between(ordered, upcoming, current)
+        return _classification(_between(ordered, upcoming, current), ordered, classifications)
     before = [r for r in ordered[:at] if r["state"] == Race.FINAL]
     return _between(ordered, current, before[-1] if before else (finals[-1] if finals else None))
 
 
-def screen_view(mode, race_id, text, races, on_ice):
+def screen_view(mode, race_id, text, races, on_ice, classifications=(), classification_id=None):
     """What a named screen shows: its command applied to the schedule, or the venue's view."""
-    venue = venue_view(races, on_ice)
+    venue = venue_view(races, on_ice, classifications)
     known = _by_id(races)
     if mode == Screen.MESSAGE:
         return {"show": "message", "text": text}
+    if mode == Screen.CLASSIFICATION:
+        chosen = next((c for c in classifications if c["id"] == classification_id), None)
+        if chosen is None:
+            return venue
+        return {"show": "classification", "classification": chosen["id"], "name": chosen["name"],
+                "next": None, "last": None}
     if mode in RACE_MODES:
         if race_id not in known:
             return venue
@@ -128,6 +155,13 @@ def describe(view, races):
         if view["last"]:
             parts.append(f"results: {title(view['last'])}")
         return "Between races (" + "; ".join(parts) + ")"
+    if show == "classification" and not (view["next"] or view["last"]):
+        return f"Classification: {view['name']}"
+    if show == "classification":
+        parts = [view["name"]]
+        if view["next"]:
+            parts.append(f"next: {title(view['next'])}")
+        return "Between races: classification (" + "; ".join(parts) + ")"
     if show == "results":
         return f"Result list: {title(view['race'])}"
     if show == "standings":
@@ -139,14 +173,15 @@ def describe(view, races):
     return "The competition's name (nothing scheduled)"
 
 
-def commanded(comp, races, on_ice):
+def commanded(comp, races, on_ice, classifications=()):
     """{name: command and view} of the screens that do not simply follow the venue."""
     return {
         s.name: {
             "mode": s.mode,
             "race": s.race_id,
             "text": s.text,
-            "view": screen_view(s.mode, s.race_id, s.text, races, on_ice),
+            "classification": s.classification_id,
+            "view": screen_view(s.mode, s.race_id, s.text, races, on_ice, classifications, s.classification_id),
         }
         for s in comp.screens.exclude(mode=Screen.FOLLOW).order_by("name")
     }
@@ -204,16 +239,17 @@ def heartbeat(comp_id, name, offset_ms, now=None):
 def listing(comp, snap, now=None):
     """Every screen of `comp` with what it shows, as the officials' page and the JSON API list them."""
     now = now or timezone.now()
-    races, on_ice = snap["races"], snap["on_ice"]
+    races, on_ice, classifications = snap["races"], snap["on_ice"], snap.get("classifications", ())
     rows = []
     for s in comp.screens.order_by("name"):
-        view = screen_view(s.mode, s.race_id, s.text, races, on_ice)
+        view = screen_view(s.mode, s.race_id, s.text, races, on_ice, classifications, s.classification_id)
         age = None if s.last_seen is None else max(0, int((now - s.last_seen).total_seconds()))
         rows.append({
             "name": s.name,
             "mode": s.mode,
             "race": s.race_id,
             "text": s.text,
+            "classification": s.classification_id,
             "view": view,
             "shows": describe(view, races),
             "last_seen": s.last_seen.isoformat() if s.last_seen else None,

@@ -108,14 +108,23 @@ def _write(race_id, action, actor, change):
                 actor=actor.user, device=actor.device, **audit,
             )
             after = snapshot.build(race)
-            publish_on_commit(topics.group(topics.RACE, race.id), race_update(action, before, after, audit))
+            # Cached before it is announced: a hub that hears the version finds its text at once.
             snapshot.cache_on_commit(topics.RACE, after, race.id)
+            publish_on_commit(topics.group(topics.RACE, race.id), race_update(action, before, after, audit))
             if schedule.race_row(race, race.competition.zone) != listed:
                 _schedule_moved(race.competition_id, action, audit)
             classification_table.push_for_race(race, audit)  # the classifications it counts in
     except IntegrityError as e:
         # Two writers raced past validation; the database's constraint decided. Nothing was kept.
         raise Conflict("Someone else changed this time at the same moment; reload and try again.") from e
+    return _stamped(result, race.version)
+
+
+def _stamped(result, version):
+    """The race version this write committed, carried by what it returns (`committed_version`),
+    so whoever answers the write (timing/api_write.py) need not ask the database for it again."""
+    if hasattr(result, "__dict__"):
+        result.committed_version = version
     return result
 
 
@@ -134,8 +143,8 @@ def _schedule_moved(competition_id, action, audit):
 
 def _push_schedule(comp, action, audit):
     after = schedule.build(comp)
-    publish_on_commit(topics.group(topics.COMPETITION, comp.id), schedule_update(action, after, audit))
     snapshot.cache_on_commit(topics.COMPETITION, after, comp.id)
+    publish_on_commit(topics.group(topics.COMPETITION, comp.id), schedule_update(action, after, audit))
 
 
 def _write_competition(competition_id, action, actor, change):
@@ -439,7 +448,8 @@ def start_pair(race_id, pair, actor, at=None, restart=False):
         if p.started_at is not None:
             if not restart:
                 raise Conflict(f"Pair {pair} has already started; send restart to recall the start.", "pair")
-            if Passing.objects.current().filter(start__pair=p).exists():
+            if Passing.objects.current().filter(start__pair=p).exists() or \
+                    Crossing.objects.current().filter(start__pair=p).exists():
                 raise Conflict(f"Pair {pair} already has times; void them before restarting its clock.", "pair")
         old = p.started_at
         p.started_at = at or timezone.now()
@@ -1067,10 +1077,11 @@ def discard_held(held_id, reason, actor):
 
 
 def _screen_command(comp, data):
-    """(mode, race, text) from a command, checked against the competition; see timing/screens.py."""
+    """(mode, race, text, classification) from a command, checked against the competition; see
+    timing/screens.py."""
     from .models import Screen
 
-    _known_fields(data, {"mode", "race", "text"}, "screen command")
+    _known_fields(data, {"mode", "race", "text", "classification"}, "screen command")
     mode = data.get("mode")
     modes = [m for m, _ in Screen.MODES]
     if mode not in modes:
@@ -1078,7 +1089,7 @@ def _screen_command(comp, data):
     race_id = data.get("race")
     race = None
     if race_id is not None:
-        if mode in (Screen.FOLLOW, Screen.MESSAGE):
+        if mode in (Screen.FOLLOW, Screen.MESSAGE, Screen.CLASSIFICATION):
             raise Invalid(f"A screen in {mode} mode shows no particular race: leave out 'race'.", "race")
         if isinstance(race_id, bool) or not isinstance(race_id, int):
             raise Invalid("The race must be a number, such as 12.", "race")
@@ -1092,7 +1103,25 @@ def _screen_command(comp, data):
         text = _text(data, "text", 200, "message")
     elif data.get("text"):
         raise Invalid(f"Only a screen in message mode shows a text: leave out 'text' for {mode}.", "text")
-    return mode, race, text
+    return mode, race, text, _screen_classification(comp, mode, data.get("classification"))
+
+
+def _screen_classification(comp, mode, wanted):
+    from .models import Screen
+
+    if mode != Screen.CLASSIFICATION:
+        if wanted is not None:
+            raise Invalid(f"Only a screen in classification mode shows a classification: leave it out for {mode}.",
+                          "classification")
+        return None
+    if wanted is None:
+        raise Invalid("Say which classification the screen shows: give 'classification'.", "classification")
+    if isinstance(wanted, bool) or not isinstance(wanted, int):
+        raise Invalid("The classification must be a number, such as 3.", "classification")
+    found = comp.classifications.filter(pk=wanted).first()
+    if found is None:
+        raise NotFound(f"{comp.name} has no classification {wanted}.", "classification")
+    return found
 
 
 def _screen_words(screen):
@@ -1101,6 +1130,8 @@ def _screen_words(screen):
         what += f" race {screen.race_id}"
     if screen.text:
         what += f" '{screen.text}'"
+    if screen.classification_id:
+        what += f" classification {screen.classification_id}"
     return what
 
 
@@ -1115,16 +1146,17 @@ def set_screen(competition_id, name, data, actor):
         raise Invalid(problem, "name")
 
     def change(comp):
-        mode, race, text = _screen_command(comp, data)
+        mode, race, text, classification = _screen_command(comp, data)
         screen = comp.screens.filter(name=name).first()
         if screen is None:
             if comp.screens.count() >= screens.MAX_SCREENS:
                 raise Conflict(f"{comp.name} already has {screens.MAX_SCREENS} screens.", "name")
             screen = Screen(competition=comp, name=name)
-        elif (screen.mode, screen.race_id, screen.text) == (mode, race and race.id, text):
+        elif (screen.mode, screen.race_id, screen.text, screen.classification_id) == (
+                mode, race and race.id, text, classification and classification.id):
             raise Invalid(f"Screen {name} already shows that.", "mode")
         old = _screen_words(screen) if screen.pk else ""
-        screen.mode, screen.race, screen.text = mode, race, text
+        screen.mode, screen.race, screen.text, screen.classification = mode, race, text, classification
         screen.save()
         return screen, {"old_value": f"{name}: {old}"[:200] if old else "", "new_value": f"{name}: {_screen_words(screen)}"[:200]}
 
@@ -1135,15 +1167,17 @@ def set_all_screens(competition_id, data, actor):
     """Put the same thing on every screen of the competition at once: one change, one push."""
 
     def change(comp):
-        mode, race, text = _screen_command(comp, data)
+        mode, race, text, classification = _screen_command(comp, data)
         every = list(comp.screens.all())
         if not every:
             raise NotFound(f"{comp.name} has no screens yet: open /screens/<name>/ on a display first.", "name")
-        moved = [s for s in every if (s.mode, s.race_id, s.text) != (mode, race and race.id, text)]
+        wanted = (mode, race and race.id, text, classification and classification.id)
+        moved = [s for s in every if (s.mode, s.race_id, s.text, s.classification_id) != wanted]
         if not moved:
             raise Invalid("Every screen already shows that.", "mode")
-        comp.screens.filter(pk__in=[s.pk for s in moved]).update(mode=mode, race=race, text=text)
-        moved[0].mode, moved[0].race, moved[0].text = mode, race, text
+        comp.screens.filter(pk__in=[s.pk for s in moved]).update(
+            mode=mode, race=race, text=text, classification=classification)
+        moved[0].mode, moved[0].race, moved[0].text, moved[0].classification = mode, race, text, classification
         return moved, {"new_value": f"{len(moved)} of {len(every)} screens: {_screen_words(moved[0])}"[:200]}
 
     return _write_competition(competition_id, "screens", actor, change)

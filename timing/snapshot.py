@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 
 from .messages import dumps
-from .models import Passing, PersonalBest, Race, Start
+from .models import HeldSplit, Passing, PersonalBest, Race, Start
 from .rules import board as rules
 from .rules import projection, team_pursuit
 from .rules.points import LAP_COUNTER_FROM, laps_to_go, next_point
@@ -134,6 +134,9 @@ def _team_rules(race):
 
 
 def race_summary(race):
+    """`held` counts the device splits waiting for an official (the splits themselves are for
+    officials only: GET /api/races/<id>/held). It moves with every hold, placement and discard, so
+    a console refreshes its held list when it moves, without polling."""
     return {
         "id": race.id,
         "title": race.title,
@@ -145,6 +148,7 @@ def race_summary(race):
         "current_pair": race.current_pair,
         "demo": race.demo,
         "replay_of": race.replay_of_id,
+        "held": HeldSplit.objects.open().filter(start__pair__race_id=race.id).count(),
         "competition": {"id": race.competition_id, "name": race.competition.name, "venue": race.competition.venue},
     }
 

@@ -82,6 +82,8 @@ urlpatterns = [
     path("api/held/<int:held_id>/discard", api_write.discard, name="api-held-discard"),
     path("api/competitions/<int:competition_id>/classifications", api_write.classifications, name="api-classifications"),
     path("api/classifications/<int:classification_id>/edit", api_write.classification_edit, name="api-classification-edit"),
+    path("api/classifications/<int:classification_id>/delete", api_write.classification_delete,
+         name="api-classification-delete"),
     # Mass start: crossings of the line by bib.
     path("api/races/<int:race_id>/crossings", api_write.crossings, name="api-crossings"),
     path("api/races/<int:race_id>/bib-status", api_write.bib_status, name="api-bib-status"),

@@ -7,6 +7,7 @@
  * /races/<id>/announcer/ follows one race; /competitions/<id>/announcer/ follows the show.
  */
 import { follow, followCompetition } from "./live.js";
+import { classificationBlock, nextPairLine } from "./announcer-classification.js";
 import {
   ARMBANDS, LANES, LANE_NAMES, bests, everyTenth, fill, h, invented, pairByNumber, pendingSplitRow, showStatus,
   splitRow, statusBadges, updateClocks,
@@ -59,6 +60,7 @@ function laneCard(race, pair, lane) {
       fact("podium", facts && facts.podium ? `${facts.podium} or better` : "any finish", "podium"),
       fact("record", record ? `${record.kind} ${record.time} (${record.holder})` : "", "record"),
     ]),
+    classificationBlock(facts, race.id, pair ? pair.number : null, lane),
     h("table", "splits", [
       h("thead", "", h("tr", "", ["", "time", "lap", "rank", "diff"].map((t) => h("th", "", t)))),
       h("tbody", "", race.points.map((d) => (at.has(d) ? splitRow(at.get(d)) : pendingSplitRow(d)))),
@@ -75,7 +77,8 @@ function nextPairs(state) {
     later.length ? h("ol", "pairs", later.map((p) => h("li", "", [
       h("span", "pair-no", `Pair ${p.number}`),
       ...LANES.map((lane) => (p[lane]
-        ? h("span", "entrant", [h("b", "", p[lane].name), ` ${p[lane].nation} `, bests(p[lane])])
+        ? h("span", "entrant", [h("b", "", p[lane].name), ` ${p[lane].nation} `, bests(p[lane]),
+          nextPairLine(facts, state.race.id, p.number, lane)])
         : h("span", "entrant", "—"))),
     ]))) : h("p", "", "This is the last pair."),
   ]);
@@ -137,7 +140,9 @@ if (root.dataset.race) {
   followCompetition(Number(root.dataset.competition), {
     onState: (sched) => {
       const v = sched.venue;
-      followRace(v.show === "race" ? v.race : v.show === "between" ? (v.next ?? v.last) : null);
+      // Between races (a classification on the venue's screens is between races too): the next race.
+      const between = v.show === "between" || v.show === "classification";
+      followRace(v.show === "race" ? v.race : between ? (v.next ?? v.last) : null);
     },
     onStatus: (s) => {
       if (!feed) showStatus(document.getElementById("conn"), s);

@@ -3,13 +3,24 @@
  * the qualifiers, and what each skater still to skate the next distance needs. The server computes
  * every number; this page only shows them, live from the competition's socket.
  */
-import { followCompetition } from "./live.js";
+import { followCompetition, requestedDelay } from "./live.js";
 import { fill, h, invented, showStatus } from "./show.js";
 
 const root = document.getElementById("classification");
 const id = Number(root.dataset.classification);
 const competitionId = Number(root.dataset.competition);
+/*
+ * The TV delay, as on the race pages (live.js): ?delay=<seconds>, else what this phone chose
+ * there. Every table, the first included, is shown that many seconds after it arrived, so the
+ * points never run ahead of the stream the viewer watches.
+ */
+const delayMs = requestedDelay({ remember: root.dataset.view === "phone" }) * 1000;
+const queue = []; // [due (performance.now() ms), table] not yet shown
+let queueTimer = null;
 let shown = -1;
+const delayNote = document.getElementById("delay-note");
+delayNote.hidden = delayMs === 0;
+delayNote.textContent = `TV delay: ${delayMs / 1000} s behind live`;
 let loading = null;
 let again = false;
 
@@ -95,6 +106,23 @@ function show(data) {
   render(data);
 }
 
+/* A table as it arrives: on screen now, or `delayMs` later, in the order tables arrived. */
+function arrive(data) {
+  if (delayMs === 0) {
+    show(data);
+    return;
+  }
+  queue.push([performance.now() + delayMs, data]);
+  release();
+}
+
+function release() {
+  const now = performance.now();
+  while (queue.length && queue[0][0] <= now) show(queue.shift()[1]);
+  clearTimeout(queueTimer);
+  queueTimer = queue.length ? setTimeout(release, queue[0][0] - now) : null;
+}
+
 /* One request at a time; a change during a request asks for one more after it. */
 async function load() {
   if (loading) {
@@ -105,7 +133,7 @@ async function load() {
     try {
       const response = await fetch(`/api/classifications/${id}/`, { cache: "no-store" });
       if (!response.ok) return;
-      show(await response.json());
+      arrive(await response.json());
     } catch (e) {
       again = true;
       setTimeout(load, 2000);
@@ -129,7 +157,7 @@ followCompetition(competitionId, {
   onState: () => load(),
   onStatus: (s) => showStatus(document.getElementById("conn"), s),
   onMessage: (msg) => {
-    if (msg.type === "classification" && msg.table && msg.table.classification.id === id) show(msg.table);
+    if (msg.type === "classification" && msg.table && msg.table.classification.id === id) arrive(msg.table);
   },
 });
 setInterval(() => {

@@ -11,6 +11,7 @@ import { follow, followCompetition } from "./live.js";
 import { boardShell, renderBoard, tickBoard } from "./board-view.js";
 import { idle, message, resultList, startList } from "./panels.js";
 import { resultsView } from "./results-view.js";
+import { classificationSheet, followTable } from "./screen-classification.js";
 import { everyTenth, h, keepAwake, showStatus } from "./show.js";
 
 const root = document.getElementById("screen");
@@ -44,10 +45,10 @@ function viewOf(sched) {
  * old list stays up until the new one has arrived. `tick` (optional) moves clocks. The picture
  * goes on screen when it is ready, if it is still the picture wanted.
  */
-function picture(key, races, draw, { tick = null, lists = [] } = {}) {
+function picture(key, races, draw, { tick = null, lists = [], has = () => true } = {}) {
   const p = { key, feeds: [], states: new Map(), lists: new Map(), asked: new Map(), tick: null, el: null, clock: null };
   const live = () => p === wanted || p === shown;
-  const ready = () => races.every((id) => p.states.has(id)) && lists.every((id) => p.lists.has(id));
+  const ready = () => has() && races.every((id) => p.states.has(id)) && lists.every((id) => p.lists.has(id));
   p.update = () => {
     if (!ready() || !live()) return;
     const el = draw(races.map((id) => p.states.get(id)), p.el, p.lists);
@@ -131,6 +132,20 @@ function betweenPicture(view, key) {
   }, { lists: last === null ? [] : [last] });
 }
 
+/* A classification between races: ready once its table has come (screen-classification.js). */
+function classificationPicture(view, key) {
+  let table = null;
+  const p = picture(key, [], () => classificationSheet(table), { has: () => table !== null });
+  p.feeds.push(followTable(view.classification, competitionId, {
+    onTable: (data) => {
+      table = data;
+      p.update();
+    },
+    onStatus: (s) => setStatus(`${key.text}:table`, s),
+  }));
+  return p;
+}
+
 function build(view) {
   const key = { ...view, text: JSON.stringify(view) };
   switch (view.show) {
@@ -138,6 +153,8 @@ function build(view) {
       return boardPicture(view, key);
     case "between":
       return betweenPicture(view, key);
+    case "classification":
+      return classificationPicture(view, key);
     case "results":
       return picture(key, [view.race], ([s], el, lists) => resultList(s, { list: lists.get(view.race), kicker: "Results" }), {
         lists: [view.race],

@@ -14,10 +14,12 @@ const REFRESH_MS = 3000;
 const MODES = [
   ["follow", "Follow the venue"], ["race", "Board of a race"], ["results", "Result list"],
   ["standings", "Standings"], ["startlist", "Start list"], ["message", "Message"],
+  ["classification", "Classification"],
 ];
 const NEEDS_RACE = new Set(["race", "results", "startlist", "standings"]);
 const rows = new Map(); // name -> {row, cells, controls}
 let races = [];
+let classifications = [];
 
 function problem(text) {
   document.getElementById("problem").textContent = text || "";
@@ -37,6 +39,17 @@ function raceOptions(select, chosen) {
   select.value = current === null || current === undefined ? "" : String(current);
 }
 
+function classificationOptions(select, chosen) {
+  const current = chosen ?? select.value;
+  select.replaceChildren(...classifications.map((c) => {
+    const o = h("option", "", c.name);
+    o.value = String(c.id);
+    return o;
+  }));
+  if (!classifications.length) select.append(h("option", "", "no classification set up"));
+  if (current !== null && current !== undefined && current !== "") select.value = String(current);
+}
+
 /* mode, race, text and an Apply button; the command goes to `url` once per press (Idempotency-Key). */
 function controls(url, label) {
   const mode = h("select", "", MODES.map(([value, text]) => {
@@ -51,11 +64,14 @@ function controls(url, label) {
   text.name = "text";
   text.maxLength = 200;
   text.placeholder = "Racing resumes at 14:35";
+  const classification = h("select");
+  classification.name = "classification";
   const apply = h("button", "", label);
   apply.type = "submit";
-  const form = h("form", "controls", [mode, race, text, apply]);
+  const form = h("form", "controls", [mode, race, classification, text, apply]);
   const sync = () => {
     race.hidden = !NEEDS_RACE.has(mode.value);
+    classification.hidden = mode.value !== "classification";
     text.hidden = mode.value !== "message";
   };
   mode.addEventListener("change", sync);
@@ -64,6 +80,7 @@ function controls(url, label) {
     const body = { mode: mode.value };
     if (!race.hidden && race.value) body.race = Number(race.value);
     if (!text.hidden) body.text = text.value;
+    if (!classification.hidden && classification.value) body.classification = Number(classification.value);
     apply.disabled = true;
     const answer = await post(url, body, newKey());
     apply.disabled = false;
@@ -71,8 +88,9 @@ function controls(url, label) {
     refresh();
   });
   raceOptions(race, null);
+  classificationOptions(classification, null);
   sync();
-  return { form, mode, race, text, sync };
+  return { form, mode, race, classification, text, sync };
 }
 
 function age(seconds) {
@@ -96,6 +114,7 @@ function screenRow(s) {
     row.dataset.screen = s.name;
     c.mode.value = s.mode;
     raceOptions(c.race, s.race);
+    classificationOptions(c.classification, s.classification);
     c.text.value = s.text;
     c.sync();
     entry = { row, cells, controls: c };
@@ -129,6 +148,10 @@ async function refresh() {
   races = data.races;
   for (const select of root.querySelectorAll("select[name=race]")) {
     if (document.activeElement !== select) raceOptions(select, null);
+  }
+  classifications = data.classifications || [];
+  for (const select of root.querySelectorAll("select[name=classification]")) {
+    if (document.activeElement !== select) classificationOptions(select, null);
   }
   document.getElementById("venue-shows").textContent = `The venue shows: ${data.venue.shows}.`;
   const online = data.screens.filter((s) => s.online).map(screenRow);

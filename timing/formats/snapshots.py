@@ -5,7 +5,7 @@ from django.db.models import F
 from ..models import Crossing, Start
 from ..rules import mass_start as rules
 from ..rules.board import LANES
-from ..rules.times import format_diff, format_time
+from ..rules.times import format_diff, format_exact, format_time
 from ..snapshot import epoch_ms, race_summary
 
 
@@ -50,6 +50,8 @@ def mass_start(race):
     skaters = [_skater(s, board.skaters[s["bib"]], stored.get(s["id"], [])) for s in starts]
     for sk in skaters:
         sk["in_lead_group"] = sk["bib"] in board.lead_group
+        for c in sk["crossings"]:
+            c["exact"] = format_exact(c["time_ms"])  # what a correction starts from, to the thousandth
     standings = []
     for st in board.standings:
         s = by_bib[st.bib]

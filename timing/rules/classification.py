@@ -139,6 +139,7 @@ class Targets:
     points: int  # what she brings into the distance
     lead: Target
     podium: Target
+    rank: int | None = None  # her place on the distances before this one (shared for equal points)
 
 
 @dataclass
@@ -297,7 +298,8 @@ def _targets(distances, index, outcome, keys, qualified, upcoming):
         else:
             rivals = sorted((total, k) for k, total in pending.items() if k != key)
         place = {p: _target(d, mine, rivals, p, bool(done)) for p in (LEAD, PODIUM)}
-        targets.append(Targets(key, mine, place[LEAD], place[PODIUM]))
+        rank = 1 + sum(1 for before in eligible.values() if before < mine) if index else None
+        targets.append(Targets(key, mine, place[LEAD], place[PODIUM], rank))
     return targets
 
 

@@ -19,12 +19,14 @@ export function renderLane(lane) {
   const key = start ? `${pair.number}|${start.passings.map((p) => `${p.id}`).join(",")}` : `${ui.viewPair}|none`;
   if (!start) {
     part(lane, "skater").textContent = "Nobody in this lane";
+    part(lane, "members").textContent = "";
     part(lane, "status-line").replaceChildren();
     part(lane, "passings").replaceChildren();
     seen[lane] = key;
     return;
   }
   part(lane, "skater").textContent = `${start.name} (${start.nation})${start.invented ? " · demo" : ""}`;
+  part(lane, "members").textContent = start.skaters ? start.skaters.join(" · ") : ""; // a team's skaters
   const line = part(lane, "status-line");
   line.replaceChildren(...statusBadges(start), start.status_reason ? ` ${start.status_reason}` : "");
   part(lane, "fall").textContent = start.fell ? "Clear fall" : "Mark fall";
@@ -54,7 +56,7 @@ function renderPassings(lane, start) {
     ]);
     tr.dataset.point = p.distance;
     rows.push(tr);
-    if (ui.editing && ui.editing.id === p.id) rows.push(editorRow(lane, p));
+    if (ui.editing && ui.editing.id === p.id) rows.push(editorRow(p));
   }
   const hadFocus = ui.editing && body.contains(document.activeElement) ? document.activeElement.dataset.role : null;
   body.replaceChildren(...rows);
@@ -65,7 +67,9 @@ function renderPassings(lane, start) {
   }
 }
 
-function editorRow(lane, passing) {
+/* The correction editor under a time: a passing's by default, a crossing's with its own `url` and `close`. */
+export function editorRow(passing, { label = `${passing.distance} m: `, url = `/api/passings/${passing.id}`,
+  close = closeEditor, columns = 6 } = {}) {
   const editing = ui.editing;
   const time = Object.assign(h("input"), { value: editing.time, placeholder: passing.exact });
   const reason = Object.assign(h("input"), { value: editing.reason, placeholder: "reason (required)", maxLength: 200 });
@@ -93,16 +97,16 @@ function editorRow(lane, passing) {
   const save = Object.assign(h("button", null, "Save correction"), { type: "submit" });
   const voidIt = Object.assign(h("button", null, "Void time"), { type: "button" });
   const cancel = Object.assign(h("button", null, "Cancel"), { type: "button" });
-  const form = h("form", null, [`${passing.distance} m: `, time, reason, save, voidIt, cancel, message]);
+  const form = h("form", null, [label, time, reason, save, voidIt, cancel, message]);
   form.autocomplete = "off";
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    edit(`/api/passings/${passing.id}/correct`, { time: time.value.trim(), reason: reason.value }, show);
+    edit(`${url}/correct`, { time: time.value.trim(), reason: reason.value }, show);
   });
-  voidIt.addEventListener("click", () => edit(`/api/passings/${passing.id}/void`, { reason: reason.value }, show));
-  cancel.addEventListener("click", closeEditor);
+  voidIt.addEventListener("click", () => edit(`${url}/void`, { reason: reason.value }, show));
+  cancel.addEventListener("click", close);
   const td = h("td", null, form);
-  td.colSpan = 6;
+  td.colSpan = columns;
   return h("tr", "editor", td);
 }
 
@@ -138,9 +142,8 @@ export function tickClocks(now) {
 
 /* A refused keystroke's hint, under the field, until the next thing typed there or a move away. */
 export function hint(field, text) {
-  const where = field.dataset.role === "edit-time"
-    ? field.closest("form").querySelector('[data-role="edit-message"]')
-    : part(field.closest(".lane").dataset.lane, "hint");
+  // A lane's or the crossing entry's hint line, or the correction editor's message.
+  const where = field.closest("form").querySelector('[data-role="hint"], [data-role="edit-message"]');
   const value = field.value;
   say(where, text, "hint", () => (field.value === value && document.activeElement === field ? "same" : "moved"));
 }

@@ -1,5 +1,6 @@
 /*
- * The officials' console: keyboard-first entry for one pair at a time.
+ * The officials' console: keyboard-first entry, pair by pair (pairs.js: an individual distance or
+ * a team pursuit's heats) or crossing by crossing (crossings.js: a mass start).
  *
  * What it shows comes only from the live race (live.js: snapshot, then versioned updates), never
  * from its own guesses, so two officials at two desks always see the same committed state. What
@@ -7,16 +8,21 @@
  * next time goes, the server decides (timing/rules/plausibility.py, the snapshot's next_point).
  *
  * The parts: ui.js (shared state), keys.js (the keyboard), entry.js (writing), lanes.js (a lane),
- * messages.js (messages that go when their subject changes), audit.js (the panel), send.js (HTTP).
+ * held.js (device splits waiting for an official), messages.js (messages that go when their
+ * subject changes), audit.js (the panel), send.js (HTTP). This file: the race bar and the wiring.
  */
 import { follow } from "../live.js";
-import { everyTenth, h, LANES, showStatus } from "../show.js";
+import { everyTenth, showStatus } from "../show.js";
 import { refreshAudit } from "./audit.js";
-import { cancel, record, write } from "./entry.js";
+import * as crossings from "./crossings.js";
+import { write } from "./entry.js";
+import * as held from "./held.js";
 import { listen } from "./keys.js";
-import { closeEditor, hint, renderLane, tickClocks } from "./lanes.js";
 import { clearStale, say } from "./messages.js";
-import { $, api, part, ui, viewed } from "./ui.js";
+import * as pairs from "./pairs.js";
+import { $, api, ui, viewed } from "./ui.js";
+
+const view = ui.kind === "mass_start" ? crossings : pairs;
 
 function render(state) {
   ui.state = state;
@@ -29,34 +35,12 @@ function render(state) {
   $("open-race").textContent = race.state === "final" ? "Reopen race" : "Open race (live)";
   $("close-race").hidden = race.state !== "live";
   $("replay-banner").hidden = race.replay_of === null || race.replay_of === undefined;
-  renderPairBar();
-  for (const lane of LANES) renderLane(lane);
+  view.render();
+  held.refresh(state);
   clearStale();
   refreshAudit(state.version);
 }
-
-function renderPairBar() {
-  const state = ui.state;
-  const pair = viewed();
-  const isCurrent = ui.viewPair === state.race.current_pair;
-  const started = Boolean(pair && pair.started_at !== null);
-  $("pair-number").textContent = ui.viewPair;
-  $("pair-current").hidden = !isCurrent;
-  $("pair-not-current").hidden = isCurrent;
-  $("pair-not-started").hidden = started;
-  $("make-current").hidden = isCurrent;
-  const hasTimes = LANES.some((l) => pair && pair[l] && pair[l].passings.length);
-  $("start").disabled = !pair || started;
-  $("restart").hidden = !started || hasTimes;
-  const select = $("show-pair");
-  if (select.options.length !== state.pairs.length) select.replaceChildren(...state.pairs.map(() => h("option")));
-  state.pairs.forEach((p, i) => {
-    const names = LANES.map((l) => (p[l] ? p[l].name : "—")).join(" / ");
-    select.options[i].value = p.number;
-    select.options[i].textContent = `${p.number}${p.number === state.race.current_pair ? " ▶" : ""}: ${names}`;
-  });
-  select.value = String(ui.viewPair);
-}
+ui.rerender = () => render(ui.state);
 
 function showConnection(status) {
   $("conn").dataset.status = status;
@@ -64,21 +48,7 @@ function showConnection(status) {
   if (status === "live") $("conn-text").textContent = "connected";
 }
 
-const pairSubject = () => `${ui.viewPair}|${ui.state && ui.state.race.current_pair}|${viewed() && viewed().started_at}`;
 const raceSubject = () => (ui.state ? ui.state.race.state : "");
-
-function startPair(restart) {
-  const pair = viewed();
-  if (!pair || (!restart && pair.started_at !== null)) return;
-  ui.followCurrent = true;
-  write(api(`/pairs/${ui.viewPair}/start`), restart ? { restart: true } : {}, $("pair-message"), pairSubject);
-  part("inner", "time").focus();
-}
-
-function moveTo(number) {
-  ui.followCurrent = true;
-  write(api("/current-pair"), { pair: number }, $("pair-message"), pairSubject);
-}
 
 function setState(target) {
   let reason = "";
@@ -110,64 +80,25 @@ async function nextRace() {
   if (res.ok) window.location.assign(ui.root.dataset.nextUrl);
 }
 
-for (const lane of LANES) {
-  part(lane, "entry").addEventListener("submit", (e) => {
-    e.preventDefault();
-    record(lane);
-  });
-  part(lane, "time").addEventListener("input", clearStale);
-  part(lane, "point").addEventListener("change", clearStale);
-  part(lane, "status-form").addEventListener("submit", (e) => {
-    e.preventDefault();
-    const status = part(lane, "status");
-    const reason = part(lane, "reason");
-    const subject = () => `${ui.viewPair}|${status.value}|${reason.value}`;
-    const body = { pair: ui.viewPair, lane, status: status.value, reason: reason.value };
-    write(api("/status"), body, part(lane, "status-message"), subject, reason).then((res) => {
-      if (res.ok) reason.value = "";
-    });
-  });
-  for (const role of ["status", "reason"]) part(lane, role).addEventListener("input", clearStale);
-  part(lane, "fall").addEventListener("click", () => {
-    const start = viewed()[lane];
-    const subject = () => `${ui.viewPair}|${viewed()[lane] && viewed()[lane].fell}`;
-    write(api("/fall"), { pair: ui.viewPair, lane, fell: !start.fell }, part(lane, "status-message"), subject);
-  });
-}
-$("start").addEventListener("click", () => startPair(false));
-$("restart").addEventListener("click", () => startPair(true));
-$("next-pair").addEventListener("click", () => moveTo(ui.state.race.current_pair + 1));
-$("make-current").addEventListener("click", () => moveTo(ui.viewPair));
+view.wire();
+held.wire();
 $("open-race").addEventListener("click", () => setState("live"));
 $("close-race").addEventListener("click", () => setState("final"));
 if ($("next-race")) $("next-race").addEventListener("click", nextRace);
-$("show-pair").addEventListener("change", (e) => {
-  ui.viewPair = Number(e.target.value);
-  ui.followCurrent = ui.viewPair === ui.state.race.current_pair;
-  render(ui.state);
-});
 
 // A hint is about the field being typed in: moving away ends it.
 for (const event of ["focusin", "focusout"]) document.addEventListener(event, () => setTimeout(clearStale));
 
 const once = (action) => () => ui.state && action(); // nothing to act on before the first snapshot
 listen({
-  shortcuts: {
-    s: once(() => startPair(false)),
-    n: once(() => moveTo(ui.state.race.current_pair + 1)),
-    i: once(() => part("inner", "time").focus()),
-    o: once(() => part("outer", "time").focus()),
-  },
-  escape(target) {
-    if (ui.editing && target.closest && target.closest("tr.editor")) {
-      closeEditor();
-      return true;
-    }
-    const lane = target.dataset && target.dataset.role === "time" ? target.closest(".lane").dataset.lane : null;
-    return lane ? cancel(lane) : false;
-  },
-  hint,
+  shortcuts: Object.fromEntries(Object.entries({ ...view.shortcuts, h: held.focus }).map(([k, a]) => [k, once(a)])),
+  escape: (target) => held.escape(target) || view.escape(target),
+  hint: view.hint,
 });
 
 ui.live = follow(ui.raceId, { onState: render, onStatus: showConnection });
-everyTenth(() => tickClocks(ui.live.clock.now()));
+everyTenth(() => {
+  const now = ui.live.clock.now();
+  view.tick(now);
+  held.tick(now);
+});

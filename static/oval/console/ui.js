@@ -9,6 +9,7 @@ const root = document.getElementById("console");
 export const ui = {
   root,
   raceId: Number(root.dataset.race),
+  kind: root.dataset.kind, // "individual", "team_pursuit" or "mass_start": the console's shape
   state: null, // the last snapshot or update (live.js)
   viewPair: null, // the pair on screen; follows the race's current pair unless the official picks another
   followCurrent: true,
@@ -19,6 +20,13 @@ export const ui = {
 export const $ = (id) => document.getElementById(id);
 export const part = (lane, role) => $(`lane-${lane}`).querySelector(`[data-role="${role}"]`);
 export const api = (path) => `/api/races/${ui.raceId}${path}`;
+
+/* Where an entry went, in the race's words: a team pursuit skates heats on the straights. */
+const STRAIGHT = { inner: "home straight", outer: "back straight" };
+export const laneName = (lane) => (ui.kind === "team_pursuit" ? STRAIGHT[lane] : lane);
+export function where(pair, lane) {
+  return `${ui.kind === "team_pursuit" ? "heat" : "pair"} ${pair} ${laneName(lane)}`;
+}
 
 export function viewed() {
   return ui.state ? pairByNumber(ui.state, ui.viewPair) : null;

@@ -1,0 +1,260 @@
+"""The write path: a device's POST against a bare insert on the same stack, SQLite and PostgreSQL.
+
+    .venv/bin/python bench/writepath.py              # make bench-write
+    .venv/bin/python bench/writepath.py --dbs sqlite --no-profile --no-write
+
+For each database: a scratch database with the demo start list and a device token, one Daphne
+on bench/benchsettings.py. Then, alternating request by request over one keep-alive connection
+each (so both meet the same moments of a shared machine):
+
+- Oval: POST /api/races/<id>/passings as a timing device sends it (Bearer token, Idempotency-Key),
+  the demo race's passings in race order;
+- the floor: POST /bench/bare (bench/benchurls.py): the same Daphne, Django, middleware, database
+  and settings; validates a small JSON body and inserts one row in a transaction.
+
+Medians and p90 of each, the ratio of the medians. On PostgreSQL also with Django's connection
+health check off (CONN_HEALTH_CHECKS, on in production since the outage work), to measure it.
+Then a py-spy profile of Oval's POSTs (if py-spy is installed): the share of the busy samples
+under each step. Writes bench/results.md between the writepath markers.
+"""
+import argparse
+import asyncio
+import json
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
+
+from clients import Http  # noqa: E402
+from fanout import DAPHNE, PG, demo_script, loadavg, machine, manage, psql  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results.md"
+BEGIN, END = "<!-- writepath:begin -->", "<!-- writepath:end -->"
+
+CONFIGS = {
+    "sqlite": ("SQLite", {}),
+    "postgres": ("PostgreSQL (pool, health checks on)", {}),
+    "postgres-nocheck": ("PostgreSQL (pool, health checks off)", {"OVAL_BENCH_NO_HEALTH_CHECKS": "1"}),
+}
+
+#: What the profile attributes the POST's busy time to: (label, a frame that marks it).
+STEPS = [
+    ("Daphne and Twisted on the event loop (HTTP parsing, ASGI)", "asyncioreactor.py:"),
+    ("the middleware chain and the view, in a worker thread", "sync.py:SyncToAsync.thread_handler"),
+    ("  token check (timing/credentials.py)", "credentials.py:authenticate"),
+    ("  Idempotency-Key: lookup, record, answer stored, commit of it all", "idempotency.py:idempotent"),
+    ("    commit (fsync): the bare view pays one too", "BaseDatabaseWrapper.commit"),
+    ("    services._write: lock, change, version, audit", "services.py:_write"),
+    ("      the board after (snapshot.build)", "services.py:_write;snapshot.py:build"),
+    ("      the board before (cached text parsed, else built)", "services.py:_board_before"),
+    ("      the passing's own checks and insert", "services.py:record_passing.<locals>.change"),
+    ("      records that apply (Race.applicable_records)", "models.py:Race.applicable_records"),
+    ("      classifications the race counts in", "classification_table.py:push_for_race"),
+    ("  closing the database connection at request end", "close_old_connections"),
+]
+
+
+class Server:
+    def __init__(self, key, workdir):
+        self.key, self.workdir = key, workdir
+        self.name = f"oval_wbench_{secrets.token_hex(4)}"
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        env.update(DJANGO_SETTINGS_MODULE="bench.benchsettings", DEBUG="0", LOG_LEVEL="INFO", **CONFIGS[key][1])
+        if key == "sqlite":
+            env["OVAL_SQLITE"] = str(workdir / f"{self.name}.sqlite3")
+        else:
+            psql(f'CREATE DATABASE "{self.name}"')
+            env["DATABASE_URL"] = f"{PG}/{self.name}"
+        self.env, self.proc = env, None
+
+    def start(self):
+        manage(self.env, "migrate", "--noinput", "-v0")
+        self.race = int(re.search(r"race (\d+)", manage(self.env, "loaddemo", "--unskated")).group(1))
+        self.token = manage(self.env, "devicetoken", "bench").strip()
+        log = self.workdir / f"{self.name}.log"
+        self.proc = subprocess.Popen([DAPHNE, "-v", "1", "-e", "tcp:port=0:interface=127.0.0.1",
+                                      "config.asgi:application"], cwd=ROOT, env=self.env,
+                                     stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+        deadline = time.monotonic() + 30
+        while not (found := re.search(r"Listening on TCP address [\d.]+:(\d+)", log.read_text())):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"daphne did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+        self.port = int(found.group(1))
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        if self.key != "sqlite":
+            psql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+async def measure(server, passings, warmup):
+    """[(oval ms, bare ms)], alternating one Oval POST and one bare POST."""
+    oval, bare = Http(server.port), Http(server.port)
+    auth = [f"Authorization: Bearer {server.token}", "Content-Type: application/json"]
+    samples = []
+    for i, (pair, lane, point, ms) in enumerate(passings):
+        body = json.dumps({"pair": pair, "lane": lane, "distance": point, "time_ms": ms}).encode()
+        t0 = time.perf_counter()
+        status, answer = await oval.request("POST", f"/api/races/{server.race}/passings", body,
+                                            [*auth, f"Idempotency-Key: {secrets.token_hex(8)}"])
+        t1 = time.perf_counter()
+        if status != 201:
+            raise RuntimeError(f"Oval's POST answered {status}: {answer[:300]!r}")
+        status, answer = await bare.request("POST", "/bench/bare", body, ["Content-Type: application/json"])
+        t2 = time.perf_counter()
+        if status != 201:
+            raise RuntimeError(f"the bare POST answered {status}: {answer[:300]!r}")
+        if i >= warmup:
+            samples.append(((t1 - t0) * 1000, (t2 - t1) * 1000))
+    oval.close()
+    bare.close()
+    return samples
+
+
+def p90(xs):
+    return statistics.quantiles(xs, n=10)[-1]
+
+
+async def profile(server, passings, out):
+    """py-spy on the Daphne process while Oval's POSTs run; the raw collapsed stacks to `out`."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        return None
+    proc = subprocess.Popen([spy, "record", "-p", str(server.proc.pid), "-r", "500", "--format", "raw",
+                             "-o", str(out), "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    await asyncio.sleep(1.5)
+    http = Http(server.port)
+    auth = [f"Authorization: Bearer {server.token}", "Content-Type: application/json"]
+    for pair, lane, point, ms in passings:
+        body = json.dumps({"pair": pair, "lane": lane, "distance": point, "time_ms": ms}).encode()
+        await http.request("POST", f"/api/races/{server.race}/passings", body,
+                           [*auth, f"Idempotency-Key: {secrets.token_hex(8)}"])
+    http.close()
+    proc.send_signal(2)
+    proc.wait(30)
+    return out if out.exists() else None
+
+
+def shares(raw):
+    """{step label: share of busy samples whose stack holds the step's frame}."""
+    total, hits = 0, Counter()
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit() or "(daphne" in stack.split(";")[0] and "select" in stack.rsplit(";", 1)[-1]:
+            continue
+        n = int(count)
+        total += n
+        frames = ";".join(_short(f) for f in stack.split(";"))
+        for label, mark in STEPS:
+            if mark in frames:
+                hits[label] += n
+    return total, {label: hits[label] / total for label, _ in STEPS} if total else {}
+
+
+def _short(frame):
+    """py-spy's 'function (path/to/module.py:line)' as 'module.py:function'."""
+    m = re.match(r"(.+?) \((?:.*/)?([^/:]+):\d+\)", frame)
+    return f"{m.group(2)}:{m.group(1)}" if m else frame
+
+
+async def run(args):
+    workdir = Path(tempfile.mkdtemp(prefix="oval-writebench-", dir=args.workdir))
+    script = demo_script()
+    rows, profiled = [], None
+    try:
+        for key in args.dbs:
+            server = Server(key, workdir).start()
+            try:
+                samples = await measure(server, script[: args.count + args.warmup], args.warmup)
+                oval = [o for o, _ in samples]
+                bare = [b for _, b in samples]
+                rows.append((key, len(samples), statistics.median(oval), p90(oval), statistics.median(bare), p90(bare)))
+                print(f"  {CONFIGS[key][0]}: Oval {rows[-1][2]:.1f} ms, bare {rows[-1][4]:.1f} ms (medians)")
+                if key == args.profile and not args.no_profile:
+                    rest = script[args.count + args.warmup:]
+                    raw = await profile(server, rest, workdir / "profile.txt")
+                    if raw is not None:
+                        profiled = (key, len(rest), *shares(raw))
+                        if args.keep_profile:
+                            shutil.copy(raw, args.keep_profile)
+            finally:
+                server.stop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return rows, profiled
+
+
+def table(rows, profiled, before, after):
+    out = [
+        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}.",
+        f"Load average before / after: {before} / {after}: a busy machine (other engineers' tests share its "
+        "2 cores); read the medians and ratios, not single requests.",
+        "One Daphne per database; Oval's device POST and the bare view's POST alternate request by request, "
+        "each over its own keep-alive connection, nothing else connected.",
+        "",
+        "| database | requests each | Oval POST p50 / p90 ms | bare insert p50 / p90 ms | Oval / bare (p50) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for key, n, op50, op90, bp50, bp90 in rows:
+        out.append(f"| {CONFIGS[key][0]} | {n} | {op50:.1f} / {op90:.1f} | {bp50:.1f} / {bp90:.1f} | {op50 / bp50:.2f}× |")
+    if profiled:
+        key, n, total, found = profiled
+        out += ["", f"Profile: py-spy at 500 Hz on the Daphne process, {n} more device POSTs on {CONFIGS[key][0]}, "
+                f"{total} busy samples (idle threads and the idle reactor left out). Share of the busy samples whose "
+                "stack holds each step (steps nest, so shares overlap):", "",
+                "| step | share of busy samples |", "|---|---:|"]
+        out += [f"| {label} | {share * 100:.0f} % |" for label, share in found.items()]
+    elif profiled is None:
+        out += ["", "No profile: py-spy is not installed (`.venv/bin/pip install py-spy`)."]
+    return "\n".join(out)
+
+
+def write_results(text):
+    old = RESULTS.read_text()
+    if BEGIN not in old:
+        old += f"\n{BEGIN}\n{END}\n"
+    head, rest = old.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1] if END in rest else ""
+    RESULTS.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dbs", default="sqlite,postgres,postgres-nocheck", help=", ".join(CONFIGS))
+    parser.add_argument("--count", type=int, default=60, help="measured requests of each kind per database")
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--profile", default="sqlite", help="the database whose POSTs are profiled")
+    parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--keep-profile", help="copy py-spy's collapsed stacks to this file")
+    parser.add_argument("--workdir", default="/tmp")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.md alone")
+    args = parser.parse_args()
+    args.dbs = [d for d in args.dbs.split(",") if d]
+    before = loadavg()
+    rows, profiled = asyncio.run(run(args))
+    text = table(rows, profiled, before, loadavg())
+    print("\n" + text)
+    if not args.no_write:
+        write_results(text)
+        print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

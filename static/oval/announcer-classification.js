@@ -1,0 +1,54 @@
+/*
+ * The classification lines of the announcer's view: for a skater of the pair on the ice (or the
+ * next pair), what she needs on this distance to lead each classification it counts in, and to
+ * reach its podium, with her place and points before it. Every number and sentence is the
+ * server's (GET /api/races/<id>/announcer → "classifications", from timing/classification_table.py).
+ */
+import { h } from "./show.js";
+
+/* Her targets in each classification whose next distance this race is: [{classification, target}]. */
+function targetsOf(facts, raceId, pairNumber, lane) {
+  if (!facts || facts.race !== raceId || !facts.classifications) return [];
+  const found = [];
+  for (const c of facts.classifications) {
+    const t = c.targets.find((x) => x.pair === pairNumber && x.lane === lane);
+    if (t) found.push({ classification: c, target: t });
+  }
+  return found;
+}
+
+function aim(label, t, cls) {
+  const rival = t.time && t.rival ? ` (${t.rival.name})` : "";
+  return h("div", `fact ${cls}`, [h("small", "", label), h("span", "", `${t.text}${rival}`)]);
+}
+
+function ordinal(n) {
+  const tail = n % 100 >= 11 && n % 100 <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] || "th";
+  return `${n}${tail}`;
+}
+
+/* A block per classification for a lane card of the pair on the ice; null when none applies. */
+export function classificationBlock(facts, raceId, pairNumber, lane) {
+  const found = targetsOf(facts, raceId, pairNumber, lane);
+  if (!found.length) return null;
+  return h("div", "classif-needs", found.map(({ classification: c, target: t }) => {
+    const block = h("div", "classif-target", [
+      h("div", "classif-name", [
+        h("b", "", c.name), " ",
+        h("span", "classif-standing", [t.rank ? `${ordinal(t.rank)} · ` : "", `${t.points} pts`]),
+      ]),
+      aim("to lead", t.lead, "classif-lead"),
+      aim("podium", t.podium, "classif-podium"),
+    ]);
+    block.dataset.classification = c.id;
+    return block;
+  }));
+}
+
+/* One short line for a skater of the next pair: what she needs to lead, per classification. */
+export function nextPairLine(facts, raceId, pairNumber, lane) {
+  const found = targetsOf(facts, raceId, pairNumber, lane);
+  if (!found.length) return null;
+  return h("span", "classif-next", found.map(({ classification: c, target: t }) =>
+    `${c.name}: ${t.rank ? `${ordinal(t.rank)}, ` : ""}lead ${t.lead.text}`).join(" · "));
+}
