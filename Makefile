@@ -7,7 +7,7 @@ PORT ?= 8000
 SPEED ?= 1
 PAUSE ?= 20
 
-.PHONY: run test test-fast soak bench bench-snapshot bench-write migrations-check clean
+.PHONY: run test test-fast soak bench bench-snapshot bench-write bench-storm migrations-check clean
 
 $(VENV)/.run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench-snapshot: $(VENV)/.dev
 # A device POST against a bare insert-one-row view on the same stack, SQLite and PostgreSQL.
 bench-write: $(VENV)/.dev
 	$(PY) bench/writepath.py
+
+# Reconnect storm: 2,000 and 5,000 sockets opened at once on a finished race, against the floor.
+bench-storm: $(VENV)/.dev
+	$(PY) bench/storm.py
 
 migrations-check: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run

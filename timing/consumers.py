@@ -3,7 +3,8 @@
 A socket follows one topic (timing.topics): a race, or a competition's schedule. Both behave
 the same way, so a screen's live connection (static/oval/live.js) is one piece of code too.
 """
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import topics
@@ -17,9 +18,44 @@ UNSUPPORTED = 4415  # the client sent a binary frame
 NOT_FOUND = 4404
 
 
-class TopicConsumer(AsyncWebsocketConsumer):
-    # No per-socket channel-layer channel: the process's hub is the only group member.
-    channel_layer_alias = "none: sockets are fanned out by timing.hub.Hub"
+class ReadOnlySocket(AsyncWebsocketConsumer):
+    """What every socket here shares: no channel layer of its own (the process's hub is the only
+    group member: timing.hub.Hub), and no database work outside the hub.
+
+    Channels closes the thread's stale database connections around every message a consumer
+    handles (connect, disconnect), each time by a hop into the sync thread and back. These
+    sockets never touch the database themselves; the hub reads through database_sync_to_async,
+    which closes them around its own work. In a reconnect storm those hops queued behind each
+    other in the one sync thread until handshakes passed Daphne's 5 s limit and were dropped
+    (bench/results.md, reconnect storm)."""
+
+    channel_layer = None
+
+    async def __call__(self, scope, receive, send):
+        """AsyncConsumer's, less what a socket with no channel layer does not need: the layer
+        lookup (under an alias that names none, Channels searched the settings again on every
+        connect, an exception caught each time: 5 % of a reconnect storm), and a task and an
+        asyncio.wait() per message to listen to one source only."""
+        self.scope = scope
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
+
+    async def dispatch(self, message):
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message):
+        await self.disconnect(message["code"])
+        raise StopConsumer()
+
+
+class TopicConsumer(ReadOnlySocket):
     kind = None  # a timing.topics kind
 
     async def connect(self):
@@ -31,16 +67,15 @@ class TopicConsumer(AsyncWebsocketConsumer):
         await self.accept()
         if self.wire is not None:
             bound_kernel_buffer(self.wire)
-        # Join before reading the snapshot so no update can fall between the two; updates that
+        # Join before taking the snapshot so no update can fall between the two; updates that
         # arrive meanwhile wait in `pending` and are sent after it if they are newer.
         self.hub = await hub()
-        await self.hub.join(self.topic, self)
-        version, text = await database_sync_to_async(topics.snapshot_text)(self.kind, self.ident)
+        since = await self.hub.join(self.topic, self)
+        version, text = await self.hub.snapshot(self.topic, since)
         if version is None:
             await self.hub.leave(self.topic, self)
             await self.close(code=NOT_FOUND)
             return
-        self.hub.saw(self.topic, version)
         await self.send(text_data=snapshot_frame(text))
         self.ready = True
         pending, self.pending = self.pending, []
@@ -77,10 +112,8 @@ class CompetitionConsumer(TopicConsumer):
     kind = topics.COMPETITION
 
 
-class NoSuchPath(AsyncWebsocketConsumer):
+class NoSuchPath(ReadOnlySocket):
     """A socket on a path that names no topic: accepted only to be closed with NOT_FOUND."""
-
-    channel_layer_alias = TopicConsumer.channel_layer_alias
 
     async def connect(self):
         await self.accept()

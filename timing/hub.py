@@ -40,6 +40,8 @@ class Hub:
         self.loop = loop
         self.sockets = defaultdict(set)  # topic -> consumers
         self.sent = {}  # topic -> highest version fanned out here
+        self.texts = {}  # topic -> (version, snapshot text) of current(), while followed
+        self.reading = {}  # topic -> the snapshot read from the database under way
         self.stale = {}  # topic -> version seen in the database but not yet broadcast
         # topic -> highest committed version heard since the topic was last followed: what the
         # snapshot GETs answer from without asking the database (timing/fastread.py, `current`).
@@ -74,12 +76,51 @@ class Hub:
         return True
 
     async def join(self, topic, consumer):
+        """Add a socket; returns the highest version fanned out here before it joined (for
+        snapshot(): everything later reaches the socket through the hub)."""
         async with self._lock:
             first = not self.sockets[topic]
             self.sockets[topic].add(consumer)
             if first:
                 self.known.pop(topic, None)  # heard while not a group member: may be behind
                 await self._group(topic, "group_add")
+        return self.sent.get(topic, -1)
+
+    async def snapshot(self, topic, since):
+        """(version, text) of the snapshot for a socket that has just joined `topic` (`since`:
+        what join() returned), or (None, None) if the topic does not exist.
+
+        Any version at least as high as every update fanned out here before the socket joined
+        will do: what comes after reaches the socket through the hub. While the hub vouches for
+        the topic's version (current()), that is such a version, and its text is in this process's
+        snapshot cache, so a reconnect storm costs no query and no thread hop per socket. Else
+        the database is read, once for all the sockets that join while that read is under way
+        (again for a socket that saw an update newer than what the read found)."""
+        version = self.current(topic)
+        if version is not None and version >= since:
+            known = self.texts.get(topic)
+            if known is not None and known[0] == version:
+                return known
+            text = topics.cached_text(*topics.parse(topic), version)
+            if text is not None:
+                self.texts[topic] = (version, text)
+                return version, text
+        while True:
+            read = self.reading.get(topic)
+            if read is None:
+                read = self.reading[topic] = asyncio.ensure_future(
+                    database_sync_to_async(topics.snapshot_text)(*topics.parse(topic)))
+                read.add_done_callback(lambda done: self.reading.pop(topic) if self.reading.get(topic) is done else None)
+            version, text = await asyncio.shield(read)
+            if version is None or version >= since:
+                break
+            if self.reading.get(topic) is read:
+                del self.reading[topic]
+        if version is not None:
+            self.saw(topic, version)
+            if self.current(topic) == version:
+                self.texts[topic] = (version, text)
+        return version, text
 
     async def leave(self, topic, consumer):
         async with self._lock:
@@ -89,7 +130,10 @@ class Hub:
             members.discard(consumer)
             if not members:
                 del self.sockets[topic]
+                # Unfollowed, the hub hears of this topic no more: the next socket reads it afresh.
                 self.known.pop(topic, None)
+                self.texts.pop(topic, None)
+                self.reading.pop(topic, None)
                 await self._group(topic, "group_discard")
 
     def saw(self, topic, version):

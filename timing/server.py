@@ -11,8 +11,11 @@ Content-Length as soon as the headers are in and every chunk of a chunked body a
 """
 import json
 import threading
+from pprint import pformat
 
+import autobahn.websocket.protocol
 import daphne.server
+import txaio
 from daphne.endpoints import build_endpoint_description_strings
 from daphne.http_protocol import HTTPFactory, WebRequest
 from daphne.server import Server
@@ -72,6 +75,18 @@ class CappedHTTPFactory(HTTPFactory):
 daphne.server.HTTPFactory = CappedHTTPFactory
 
 
+def _pformat_if_logged(obj, *args, **kwargs):
+    """autobahn pretty-prints each new socket's whole configuration (about 30 settings) for a
+    debug line, before the logger decides to drop it: 15 % of the server's time in a reconnect
+    storm (bench/results.md). The text is made only when autobahn's debug logging is on."""
+    if txaio.get_global_log_level() in ("debug", "trace"):
+        return pformat(obj, *args, **kwargs)
+    return "(not formatted: autobahn's debug logging is off)"
+
+
+autobahn.websocket.protocol.pformat = _pformat_if_logged
+
+
 def build(host="127.0.0.1", port=8000, signal_handlers=True, ready=None, proxy_headers=False, backlog=None):
     """A Daphne server for config.asgi. proxy_headers: take the client's address and scheme from
     X-Forwarded-For/-Proto, as `daphne --proxy-headers` does (only behind nginx, which must
@@ -94,6 +109,11 @@ def build(host="127.0.0.1", port=8000, signal_handlers=True, ready=None, proxy_h
         ping_timeout=30,
         websocket_max_message_size=64 * 1024,
         websocket_max_frame_size=64 * 1024,
+        # From a socket's upgrade request (the client has sent it whole) to its acceptance, which
+        # is this server's own work: Daphne's 5 s dropped hundreds of sockets a reconnect storm had
+        # already half served (bench/results.md). 20 s is Daphne's limit for the application's
+        # accept; a client that never sends its request is bounded by the HTTP timeout instead.
+        websocket_handshake_timeout=20,
         ready_callable=ready,
         verbosity=0,
         **forwarded,

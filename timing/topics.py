@@ -33,3 +33,10 @@ def snapshot_text(kind, ident):
     from . import schedule, snapshot
 
     return (snapshot.race_text if kind == RACE else schedule.text)(ident)
+
+
+def cached_text(kind, ident, version):
+    """The snapshot text of exactly this version if this process has it, else None: no query."""
+    from . import snapshot
+
+    return snapshot.cached(kind, ident, version)
