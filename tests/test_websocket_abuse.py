@@ -31,6 +31,7 @@ PROMPT_S = 3  # an update reaches an open socket within this (it normally takes 
 CYCLES = 2000
 HELD = 200  # sockets held open at once to measure what one costs on this machine
 LEAK_SHARE = 0.25
+ROUNDS = 3  # measured rounds of CYCLES after the warm-up
 
 
 @pytest.fixture(scope="module")
@@ -196,19 +197,26 @@ async def test_thousands_of_connects_and_disconnects_leave_memory_flat_and_other
         # Before any churn: HELD sockets at once need memory no earlier test freed for them.
         per_socket = await socket_cost_kib(server, world)
         assert per_socket > 1, f"{per_socket:.1f} KiB per held socket: the measurement is broken"
-        assert await churn(server, world, 1000, seed=1) == []  # warm-up: caches, thread pools, allocator
+        # Warm-up as large as a measured round: caches, thread pools, the allocator at this concurrency.
+        assert await churn(server, world, CYCLES, seed=1) == []
         allowance = per_socket * CYCLES * LEAK_SHARE
-        await asyncio.sleep(3)
-        before = server.rss_kib()
-        began = time.monotonic()
-        errors = await churn(server, world, CYCLES, seed=2)
-        took = time.monotonic() - began
-        assert errors == [], f"{len(errors)} cycles failed: {errors[:5]}"
+        # A leak grows the process in every round; the allocator's high-water mark moves in some
+        # rounds and not others (seen: 133, 136, 136, 136, 139 MB over five). So the smallest
+        # growth of three rounds is held to the allowance: robust to the one, still blind to nothing.
+        growths = []
         await asyncio.sleep(3)  # the server notices the dropped connections and lets them go
-        after = server.rss_kib()
-        print(f"\n{per_socket:.1f} KiB per open socket; {CYCLES} cycles in {took:.1f} s; "
-              f"server RSS {before} KiB -> {after} KiB (allowance {allowance:.0f} KiB)")
-        assert after - before < allowance, f"RSS grew from {before} to {after} KiB over {CYCLES} cycles"
+        for round_ in range(ROUNDS):
+            before = server.rss_kib()
+            began = time.monotonic()
+            errors = await churn(server, world, CYCLES, seed=2 + round_)
+            took = time.monotonic() - began
+            assert errors == [], f"{len(errors)} cycles failed: {errors[:5]}"
+            await asyncio.sleep(3)
+            after = server.rss_kib()
+            growths.append(after - before)
+            print(f"\n{per_socket:.1f} KiB per open socket; {CYCLES} cycles in {took:.1f} s; "
+                  f"server RSS {before} KiB -> {after} KiB (allowance {allowance:.0f} KiB)")
+        assert min(growths) < allowance, f"RSS grew by {growths} KiB in rounds of {CYCLES} cycles"
 
         version = await post_a_passing(server, world)
         update = await receives_promptly(bystander, version)
