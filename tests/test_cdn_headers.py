@@ -36,6 +36,7 @@ def assert_cdn_cacheable(response, path):
     assert response["ETag"].startswith('"'), path
     assert response["Access-Control-Allow-Origin"] == "*", path
     assert "cookie" not in response.get("Vary", "").lower(), (path, response.get("Vary"))
+    assert "accept-language" not in response.get("Vary", "").lower(), (path, response.get("Vary"))
     assert "Set-Cookie" not in response and not response.cookies, (path, response.cookies)
 
 

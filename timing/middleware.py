@@ -1,8 +1,12 @@
-"""Oval's own middleware: a Content-Security-Policy its pages satisfy, and a 503 when the database is away."""
+"""Oval's own middleware: a Content-Security-Policy its pages satisfy, pages in the reader's
+language, and a 503 when the database is away."""
 import logging
 
+from django.conf import settings
 from django.db import connections
 from django.http import JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from .services import DATABASE_AWAY
 
@@ -21,6 +25,24 @@ def content_security_policy(get_response):
         return response
 
     return middleware
+
+
+class PageLocaleMiddleware(LocaleMiddleware):
+    """Django's language choice for the pages, never for the JSON API under /api/: its documents
+    and messages are one language for every reader, so they must not say `Vary: Accept-Language`
+    (a CDN would then keep one copy per browser language) nor a Content-Language."""
+
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        else:
+            super().process_request(request)
+
+    def process_response(self, request, response):
+        if request.path.startswith("/api/"):
+            return response
+        return super().process_response(request, response)
 
 
 #: Seconds a device or console waits before retrying a write the database could not take.
