@@ -1,0 +1,108 @@
+"""Every venue and broadcast page with a team pursuit heat and a mass start, live in Chromium.
+
+Each race is built through the service layer, a page opened on it, then a passing or a crossing
+posted: the page must show what the server computed, without a reload. Screenshots of every page
+and kind go to tests/artifacts/ (the venue board at 1920×1080)."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import snapshot
+from timing import services
+from timing.formats import crossings
+from timing.formats.demo import mass_start_script
+
+from .conftest import ARTIFACTS
+from .test_formats_boards import mass_race, pursuit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+LEADS = re.compile(r"\bleads\b")
+AHEAD = re.compile(r"\bahead\b")
+NEXT = re.compile(r"\bnext\b")
+GREEN = "rgb(0, 212, 94)"
+
+
+def shot(page, name, **kw):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), **kw)
+
+
+def pursuit_on_ice(laps=3):
+    """Netherlands (home straight) and Canada (back straight) `laps` laps into heat 1, on the ice."""
+    race = pursuit()
+    services.set_on_ice(race.competition_id, race.id, services.REPLAY)
+    services.start_pair(race.id, 1, services.REPLAY)
+    for point, ned, can in ((400, 30210, 30400), (800, 58900, 58700), (1200, 87300, 87600))[:laps]:
+        services.record_passing(race.id, 1, "inner", point, ned, services.REPLAY, invented=True)
+        services.record_passing(race.id, 1, "outer", point, can, services.REPLAY, invented=True)
+    return race
+
+
+def mass_on_ice(upto_lap=6, skaters=20):
+    """The invented demo mass start up to lap `upto_lap`, on the ice."""
+    race = mass_race(skaters)
+    services.set_on_ice(race.competition_id, race.id, services.REPLAY)
+    services.start_pair(race.id, 1, services.REPLAY)
+    done = {}
+    for ms, bib in mass_start_script(skaters):
+        done[bib] = done.get(bib, 0) + 1
+        if done[bib] <= upto_lap:
+            crossings.record_crossing(race.id, bib, ms, services.REPLAY, invented=True)
+    return race
+
+
+def skater(race, bib):
+    return next(s for s in snapshot(race.id)["skaters"] if s["bib"] == bib)
+
+
+def leader_breaks_away(race, seconds=28):
+    """The leader of the running order crosses her next lap alone; returns (bib, her new time)."""
+    snap = snapshot(race.id)
+    bib = snap["running_order"][0]
+    ms = skater(race, bib)["last_ms"] + seconds * 1000
+    crossings.record_crossing(race.id, bib, ms, services.REPLAY, invented=True)
+    return bib, ms
+
+
+# --- the venue screens -------------------------------------------------------------------------
+
+
+def test_the_venue_board_shows_a_mass_start_as_the_mass_start_board(open_screen):
+    race = mass_on_ice(upto_lap=6)
+    page = open_screen().open(f"/competitions/{race.competition_id}/board/")
+    expect(page.locator("#screen")).to_have_attribute("data-show", "race")
+    expect(page.locator("#board [data-part=pairno]")).to_have_text("Mass start · 16 laps")
+    expect(page.locator("#board #togo")).to_have_text("10")
+    expect(page.locator('#board .sprint[data-lap="8"]')).to_have_class(NEXT)
+    expect(page.locator('#board .sprint[data-lap="4"] .scorer')).to_have_count(3)
+    expect(page.locator("#board [data-part=table-title]")).to_have_text("Points")
+    first = page.locator("#board #running .runner").first
+    expect(first).to_have_class(LEADS)
+    assert first.evaluate("e => getComputedStyle(e).backgroundColor") == GREEN
+    expect(page.locator("#board #standings .standing").first.locator(".time")).to_have_text(re.compile(r"\d+ pt"))
+    expect(page.locator("#board #mass-clock")).to_have_text(re.compile(r"\d:\d\d\.\d"))
+    leader_breaks_away(race)
+    expect(page.locator("#board #togo")).to_have_text("9", timeout=2000)
+    shot(page, "venue-board-mass-start.png")
+
+    named = open_screen().open(f"/screens/north-stand/?competition={race.competition_id}")
+    expect(named.locator("#board #togo")).to_have_text("9")
+    expect(named.locator("#board #running .runner")).to_have_count(12)
+
+
+def test_the_venue_board_shows_a_team_pursuit_heat_by_straight_with_its_teams(open_screen):
+    race = pursuit_on_ice()
+    page = open_screen().open(f"/competitions/{race.competition_id}/board/")
+    expect(page.locator("#board [data-part=pairno]")).to_have_text("Heat 1 / 1")
+    expect(page.locator("#board #lane-inner .lane-name")).to_have_text("Home straight")
+    expect(page.locator("#board #lane-outer .lane-name")).to_have_text("Back straight")
+    expect(page.locator("#board #lane-inner .who .name")).to_have_text("Netherlands*")
+    expect(page.locator("#board #lane-outer .members")).to_have_text("Demo CAN 1 · Demo CAN 2 · Demo CAN 3")
+    expect(page.locator("#board [data-part=table-title]")).to_have_text("Standings")
+    services.record_passing(race.id, 1, "inner", 1600, 115500, services.REPLAY, invented=True)
+    services.record_passing(race.id, 1, "outer", 1600, 116300, services.REPLAY, invented=True)
+    versus = page.locator('#board #lane-inner tr[data-point="1600"] td.versus')
+    expect(versus).to_have_text("−0.80", timeout=2000)
+    assert versus.evaluate("e => getComputedStyle(e).color") == GREEN
+    shot(page, "venue-board-team-pursuit.png")
