@@ -9,9 +9,8 @@ from django.shortcuts import render
 
 from . import screens
 from .models import Competition, Race
+from .rules.points import LAP_COUNTER_FROM
 
-#: Lap counters make sense from the 3000 m up (DOMAIN.md); shorter races have no lap to count.
-LAP_COUNTER_FROM = 3000
 
 
 def _problem(request, status, title, message):
@@ -77,10 +76,12 @@ def competition_overlay(request, competition_id):
 
 
 def laps(request, race_id):
+    """Lap counters make sense from the 3000 m up (DOMAIN.md); a shorter individual race has no
+    lap to count. A team pursuit (6 or 8 laps) and a mass start (16) are counted at any distance."""
     race, problem = _race(request, race_id)
     if problem:
         return problem
-    if race.distance < LAP_COUNTER_FROM:
+    if race.kind == Race.INDIVIDUAL and race.distance < LAP_COUNTER_FROM:
         return _problem(request, 404, "No lap counter for this race",
                         f"{race.title} is {race.distance} m: lap counters are for {LAP_COUNTER_FROM} m and longer.")
     return render(request, "timing/laps.html", {"race": race})

@@ -3,9 +3,11 @@
 Each race is built through the service layer, a page opened on it, then a passing or a crossing
 posted: the page must show what the server computed, without a reload. Screenshots of every page
 and kind go to tests/artifacts/ (the venue board at 1920×1080)."""
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.conftest import snapshot
@@ -32,7 +34,8 @@ def pursuit_on_ice(laps=3):
     """Netherlands (home straight) and Canada (back straight) `laps` laps into heat 1, on the ice."""
     race = pursuit()
     services.set_on_ice(race.competition_id, race.id, services.REPLAY)
-    services.start_pair(race.id, 1, services.REPLAY)
+    # Started long enough ago that every time below has already happened (counters wait for it).
+    services.start_pair(race.id, 1, services.REPLAY, at=timezone.now() - dt.timedelta(minutes=4))
     for point, ned, can in ((400, 30210, 30400), (800, 58900, 58700), (1200, 87300, 87600))[:laps]:
         services.record_passing(race.id, 1, "inner", point, ned, services.REPLAY, invented=True)
         services.record_passing(race.id, 1, "outer", point, can, services.REPLAY, invented=True)
@@ -43,7 +46,7 @@ def mass_on_ice(upto_lap=6, skaters=20):
     """The invented demo mass start up to lap `upto_lap`, on the ice."""
     race = mass_race(skaters)
     services.set_on_ice(race.competition_id, race.id, services.REPLAY)
-    services.start_pair(race.id, 1, services.REPLAY)
+    services.start_pair(race.id, 1, services.REPLAY, at=timezone.now() - dt.timedelta(minutes=10))
     done = {}
     for ms, bib in mass_start_script(skaters):
         done[bib] = done.get(bib, 0) + 1
@@ -106,3 +109,47 @@ def test_the_venue_board_shows_a_team_pursuit_heat_by_straight_with_its_teams(op
     expect(versus).to_have_text("−0.80", timeout=2000)
     assert versus.evaluate("e => getComputedStyle(e).color") == GREEN
     shot(page, "venue-board-team-pursuit.png")
+
+
+# --- the lap counter ---------------------------------------------------------------------------
+
+
+def test_the_lap_counter_counts_each_team_of_a_team_pursuit(open_screen):
+    race = pursuit_on_ice(laps=1)
+    page = open_screen().open(f"/races/{race.id}/laps/?lap_delay=0")
+    expect(page.locator("#title")).to_have_text("Women's team pursuit · heat 1")
+    expect(page.locator('[data-lane="inner"] .lane-name')).to_have_text("Home straight")
+    expect(page.locator('[data-to-go="inner"] .digits')).to_have_text("5")
+    services.record_passing(race.id, 1, "inner", 800, 58900, services.REPLAY, invented=True)
+    expect(page.locator('[data-to-go="inner"] .digits')).to_have_text("4", timeout=2000)
+    expect(page.locator('[data-to-go="outer"] .digits')).to_have_text("5")
+    expect(page.locator('[data-lane="inner"] .last-lap .lap-time')).to_have_text("28.69")
+    shot(page, "laps-team-pursuit.png")
+
+
+def test_the_lap_counter_of_a_mass_start_follows_the_leader_and_says_sprint(open_screen):
+    race = mass_on_ice(upto_lap=2)
+    page = open_screen().open(f"/races/{race.id}/laps/?lap_delay=0")
+    counter = page.locator('[data-to-go="leader"]')
+    expect(counter.locator(".digits")).to_have_text("14")
+    expect(page.locator(".sprint-flag")).to_be_hidden()
+    expect(page.locator('.sprint-chip[data-lap="4"]')).to_have_class(NEXT)
+    leader, _ = leader_breaks_away(race)  # she starts lap 4: it ends in a sprint
+    expect(counter.locator(".digits")).to_have_text("13", timeout=2000)
+    expect(page.locator(".sprint-flag")).to_be_visible()
+    expect(counter.locator(".label")).to_have_text("laps to go · sprint lap")
+    expect(page.locator(".laps-mass .leader .bib")).to_have_text(str(leader))
+    shot(page, "laps-mass-start-sprint.png")
+
+
+def test_the_lap_counter_of_a_mass_start_rings_the_bell_and_finishes(open_screen):
+    race = mass_on_ice(upto_lap=15, skaters=6)
+    page = open_screen().open(f"/races/{race.id}/laps/?lap_delay=0")
+    counter = page.locator('[data-to-go="leader"]')
+    expect(counter.locator(".digits")).to_have_text("1")
+    expect(counter.locator(".label")).to_have_text("last lap")
+    expect(page.locator(".laps-mass")).to_have_class(re.compile(r"\bbell\b"))
+    expect(page.locator(".sprint-flag")).to_be_hidden()
+    shot(page, "laps-mass-start-bell.png")
+    leader_breaks_away(race)
+    expect(counter.locator(".digits")).to_have_text("FINISH", timeout=2000)
