@@ -3,16 +3,19 @@
  * the pair on the ice: running clock, each split as it comes with its difference to the leader
  * (green when it leads, the ▲/▼ sign with it), the finish with rank and record. It hides itself
  * between pairs. /races/<id>/overlay/ follows one race; /competitions/<id>/overlay/ follows the
- * race the venue shows.
+ * race the venue shows. A team pursuit shows its two teams by straight and, on each lap, the
+ * difference to the other team (green when ahead); its finish is the third skater's. A mass
+ * start has its own lower third (overlay_mass.js).
  *
  * Query options: position=bottom|top, scale=0.5..2, margin=0..20 (safe margin, % of the
  * frame), parts=title,clock,splits,finish (any of them), hold=seconds the finish stays up,
  * delay=seconds to hold everything back so it matches the video it is keyed over (live.js).
  */
 import { follow, followCompetition, requestedDelay } from "./live.js";
+import { massVisible, renderMassOverlay, tickMassOverlay } from "./overlay_mass.js";
 import {
-  ARMBANDS, LANES, everyTenth, fill, finishOf, h, invented, laneClock, pairByNumber, recordBadge, splitRow,
-  statusBadges,
+  ARMBANDS, LANES, STRAIGHTS, everyTenth, fill, finishOf, h, invented, laneClock, minus, pairByNumber, recordBadge,
+  splitRow, statusBadges,
 } from "./show.js";
 
 const root = document.getElementById("overlay");
@@ -40,9 +43,16 @@ root.append(box);
 let feed = null;
 let followed = null;
 
+/* A team pursuit: the team's difference to the other team at this lap, green (▲) when ahead. */
+function versus(p) {
+  if (!p || p.ahead === null || p.ahead === undefined) return null;
+  return h("span", `versus ${p.ahead ? "ahead" : "behind"}`, [h("span", "sign", p.ahead ? "▲" : "▼"), minus(p.versus)]);
+}
+
 function laneRow(race, pair, lane) {
   const start = pair[lane];
   if (!start) return null;
+  const teams = race.kind === "team_pursuit";
   const finish = finishOf(start, race);
   const last = start.passings[start.passings.length - 1];
   const clock = h("span", "clock", "");
@@ -54,11 +64,15 @@ function laneRow(race, pair, lane) {
   ]) : null;
   const row = h("div", `row row-${ARMBANDS[lane]}`, [
     h("span", `armband armband-${ARMBANDS[lane]}`),
-    h("span", "who", [h("span", "name", [start.name, invented(start.invented)]), h("span", "nation", start.nation)]),
+    h("span", "who", [
+      h("span", "name", [start.name, invented(start.invented)]), h("span", "nation", start.nation),
+      teams ? h("span", "straight", STRAIGHTS[lane]) : null,
+    ]),
     ...statusBadges(start),
     clock,
     split,
     result,
+    teams ? versus(last) : null,
   ]);
   row.dataset.lane = lane;
   return row;
@@ -81,13 +95,22 @@ function visible(state, now) {
 
 function render(state) {
   const { race } = state;
+  box.classList.toggle("mass-start", race.kind === "mass_start");
+  box.classList.toggle("team-pursuit", race.kind === "team_pursuit");
+  if (race.kind === "mass_start") {
+    renderMassOverlay(box, state);
+    tick();
+    return;
+  }
   const pair = pairByNumber(state, race.current_pair);
   if (!pair) {
     box.replaceChildren();
     return;
   }
   fill(box, [
-    h("header", "title", [h("span", "race", race.title), h("span", "pairno", `Pair ${pair.number}`)]),
+    h("header", "title", [
+      h("span", "race", race.title), h("span", "pairno", `${race.kind === "team_pursuit" ? "Heat" : "Pair"} ${pair.number}`),
+    ]),
     ...LANES.map((lane) => laneRow(race, pair, lane)),
   ]);
   tick();
@@ -100,6 +123,11 @@ function tick() {
     return;
   }
   const now = feed.now();
+  if (state.race.kind === "mass_start") {
+    box.classList.toggle("hidden", !massVisible(state, now, OPTIONS.hold * 1000));
+    tickMassOverlay(box, state, now);
+    return;
+  }
   box.classList.toggle("hidden", !visible(state, now));
   const pair = pairByNumber(state, state.race.current_pair);
   if (!pair) return;

@@ -27,6 +27,7 @@ GREEN = "rgb(0, 212, 94)"
 
 def shot(page, name, **kw):
     ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(500)  # the overlay fades in; a picture mid-fade shows washed-out colours
     page.screenshot(path=str(ARTIFACTS / name), **kw)
 
 
@@ -153,3 +154,69 @@ def test_the_lap_counter_of_a_mass_start_rings_the_bell_and_finishes(open_screen
     shot(page, "laps-mass-start-bell.png")
     leader_breaks_away(race)
     expect(counter.locator(".digits")).to_have_text("FINISH", timeout=2000)
+
+
+# --- the broadcast overlay ---------------------------------------------------------------------
+
+
+def test_the_overlay_shows_both_teams_with_the_difference_at_the_same_lap(open_screen):
+    race = pursuit_on_ice(laps=2)
+    page = open_screen().open(f"/races/{race.id}/overlay/?hold=600")  # the finish stays up
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgba(0, 0, 0, 0)"
+    expect(page.locator(".lower-third .title .pairno")).to_have_text("Heat 1")
+    expect(page.locator('.row[data-lane="inner"] .straight')).to_have_text("Home straight")
+    expect(page.locator('.row[data-lane="inner"] .nation')).to_have_text("NED")
+    expect(page.locator('.row[data-lane="outer"] .versus')).to_have_text("▲−0.20")
+    services.record_passing(race.id, 1, "inner", 1200, 87300, services.REPLAY, invented=True)
+    services.record_passing(race.id, 1, "outer", 1200, 87600, services.REPLAY, invented=True)
+    ahead = page.locator('.row[data-lane="inner"] .versus')
+    expect(ahead).to_have_text("▲−0.30", timeout=2000)
+    expect(ahead).to_have_class(AHEAD)
+    assert ahead.evaluate("e => getComputedStyle(e).backgroundColor") == GREEN
+    expect(page.locator('.row[data-lane="inner"] .last-split .lap')).to_have_text("28.40")
+    shot(page, "overlay-team-pursuit.png")
+    # The finish is the third skater's: the team's time, with its rank.
+    for point, ned, can in ((1600, 115500, 116300), (2000, 143800, 145000), (2400, 172100, 173900)):
+        services.record_passing(race.id, 1, "inner", point, ned, services.REPLAY, invented=True)
+        services.record_passing(race.id, 1, "outer", point, can, services.REPLAY, invented=True)
+    expect(page.locator('.row[data-lane="inner"] .clock')).to_have_text("2:52.10", timeout=2000)
+    expect(page.locator('.row[data-lane="inner"] .finish-rank')).to_have_text("rank 1")
+    expect(page.locator('.row[data-lane="outer"] .versus')).to_have_text("▼+1.80")
+    expect(page.locator(".lower-third")).not_to_have_class(re.compile(r"\bhidden\b"))
+    shot(page, "overlay-team-pursuit-finish.png")
+
+
+def test_the_overlay_of_a_mass_start_shows_the_front_then_the_sprint_points(open_screen):
+    race = mass_on_ice(upto_lap=3)
+    page = open_screen().open(f"/races/{race.id}/overlay/")
+    box = page.locator(".lower-third")
+    expect(box).to_have_attribute("data-part", "order")
+    expect(box.locator(".title .laps-to-go")).to_have_text("13 laps to go")
+    expect(box.locator(".next-sprint")).to_have_text("Sprint lap")
+    expect(box.locator(".runner")).to_have_count(5)
+    leader = box.locator(".runner").first
+    expect(leader).to_have_class(LEADS)
+    assert leader.evaluate("e => getComputedStyle(e).backgroundColor") == GREEN
+    shot(page, "overlay-mass-start.png")
+    # The whole field crosses lap 4: the sprint's points come up while the leader skates lap 5.
+    done = {}
+    for ms, bib in mass_start_script(20):
+        done[bib] = done.get(bib, 0) + 1
+        if done[bib] == 4:
+            crossings.record_crossing(race.id, bib, ms, services.REPLAY, invented=True)
+    expect(box).to_have_attribute("data-part", "sprint", timeout=2000)
+    expect(box.locator(".sub")).to_have_text("Sprint lap 4 · points")
+    expect(box.locator(".scorer")).to_have_count(3)
+    expect(box.locator(".scorer .points")).to_have_text(["+3", "+2", "+1"])
+    shot(page, "overlay-mass-start-sprint.png")
+
+
+def test_the_overlay_of_a_mass_start_ends_on_the_podium_with_points(open_screen):
+    race = mass_on_ice(upto_lap=16, skaters=8)
+    page = open_screen().open(f"/races/{race.id}/overlay/?hold=600")
+    box = page.locator(".lower-third")
+    expect(box).to_have_attribute("data-part", "podium")
+    expect(box.locator(".podium")).to_have_count(3)
+    expect(box.locator(".podium").first.locator(".points")).to_have_text(re.compile(r"^6\d pt$"))
+    expect(box).not_to_have_class(re.compile(r"\bhidden\b"))
+    shot(page, "overlay-mass-start-podium.png")
