@@ -220,3 +220,71 @@ def test_the_overlay_of_a_mass_start_ends_on_the_podium_with_points(open_screen)
     expect(box.locator(".podium").first.locator(".points")).to_have_text(re.compile(r"^6\d pt$"))
     expect(box).not_to_have_class(re.compile(r"\bhidden\b"))
     shot(page, "overlay-mass-start-podium.png")
+
+
+# --- the embeddable widget ---------------------------------------------------------------------
+
+EMBED = {"width": 400, "height": 600}
+
+
+def test_the_embed_widget_shows_a_team_pursuit_heat_and_its_standings(open_screen):
+    race = pursuit_on_ice(laps=2)
+    page = open_screen(EMBED).open(f"/races/{race.id}/embed/")
+    expect(page.locator("#now-title")).to_have_text("Heat 1 · on the ice")
+    expect(page.locator(".lane-card.lane-inner .chip")).to_have_text("Home straight")
+    expect(page.locator(".lane-card.lane-outer .name")).to_have_text("Canada*")
+    for point, ned, can in ((1200, 87300, 87600), (1600, 115500, 116300), (2000, 143800, 145000), (2400, 172100, 173900)):
+        services.record_passing(race.id, 1, "inner", point, ned, services.REPLAY, invented=True)
+        services.record_passing(race.id, 1, "outer", point, can, services.REPLAY, invented=True)
+    expect(page.locator("#standings tr")).to_have_count(2, timeout=2000)
+    expect(page.locator("#standings tr").first.locator(".name")).to_have_text("Netherlands*")
+    expect(page.locator("#standings tr").nth(1).locator(".behind")).to_have_text("+1.80")
+    shot(page, "embed-team-pursuit.png")
+
+
+def test_the_embed_widget_shows_a_mass_starts_running_order_with_points(open_screen):
+    race = mass_on_ice(upto_lap=4)
+    page = open_screen(EMBED).open(f"/races/{race.id}/embed/")
+    expect(page.locator("#now-title")).to_have_text("12 laps to go · next sprint: lap 8")
+    running = page.locator("#now-lanes table.running tr")
+    expect(running).to_have_count(20)
+    expect(page.locator("#now-lanes tr.leads")).to_have_count(1)
+    expect(page.locator("#standings tr").first.locator(".time")).to_have_text("3 pt")
+    leader_breaks_away(race)
+    expect(page.locator("#now-title")).to_have_text("11 laps to go · next sprint: lap 8", timeout=2000)
+    shot(page, "embed-mass-start.png")
+
+
+# --- the gap chart on the spectator page ---------------------------------------------------------
+
+
+def test_the_gap_chart_of_a_team_pursuit_draws_the_head_to_head_lap_by_lap(open_screen):
+    from .conftest import PHONE
+
+    race = pursuit_on_ice(laps=2)
+    page = open_screen(PHONE).open(f"/races/{race.id}/")
+    versus = page.locator("#gaps .versus-chart svg")
+    expect(versus.locator("g.series")).to_have_count(2)
+    expect(versus.locator('g.series-0 circle[data-point="800"]')).to_have_class("behind")  # NED +0.20
+    expect(versus.locator('g.series-1 circle[data-point="800"]')).to_have_class("leads")
+    services.record_passing(race.id, 1, "inner", 1200, 87300, services.REPLAY, invented=True)
+    services.record_passing(race.id, 1, "outer", 1200, 87600, services.REPLAY, invented=True)
+    expect(versus.locator('g.series-0 circle[data-point="1200"]')).to_have_class("leads", timeout=2000)
+    expect(versus.locator("g.series-0 circle")).to_have_count(3)
+    expect(page.locator("#gaps figure").nth(1).locator("svg g.series")).to_have_count(2)  # to the leader
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "gapchart-team-pursuit.png", full_page=True)
+
+
+def test_the_gap_chart_of_a_mass_start_draws_the_front_of_the_race_at_each_lap(open_screen):
+    from .conftest import PHONE
+
+    race = mass_on_ice(upto_lap=6)
+    page = open_screen(PHONE).open(f"/races/{race.id}/")
+    chart = page.locator("#gaps svg.gap-chart")
+    expect(chart.locator("g.series")).to_have_count(5)
+    expect(chart.locator("g.series-0 circle")).to_have_count(6)
+    bib, _ = leader_breaks_away(race, seconds=28)
+    expect(chart.locator(f'g.series[data-key="{bib}"] circle')).to_have_count(7, timeout=2000)
+    expect(chart.locator(f'g.series[data-key="{bib}"] circle[data-point="7"]')).to_have_class("leads")
+    shot(page, "gapchart-mass-start.png", full_page=True)
