@@ -3,12 +3,14 @@
  * leader's time, her rank and difference at every point, and what she needs for the lead and the
  * podium (the server's numbers: GET /api/races/<id>/announcer, timing/announcer.py), her
  * projected finish (the snapshot's, timing/rules/projection.py); the next
- * pairs with their bests; the records in play and the venue's. Read-only, like every screen.
+ * pairs with their bests; the records in play and the venue's; the gap charts (gaps-view.js: a
+ * team pursuit's head to head, a mass start's front of the race). Read-only, like every screen.
  * /races/<id>/announcer/ follows one race; /competitions/<id>/announcer/ follows the show.
  */
+import { raceCharts } from "./gaps-view.js";
 import { follow, followCompetition } from "./live.js";
 import {
-  ARMBANDS, LANES, LANE_NAMES, bests, everyTenth, fill, h, invented, pairByNumber, pendingSplitRow, showStatus,
+  ARMBANDS, LANES, LANE_NAMES, STRAIGHTS, bests, everyTenth, fill, h, invented, pairByNumber, pendingSplitRow, showStatus,
   splitRow, statusBadges, updateClocks,
 } from "./show.js";
 
@@ -39,7 +41,7 @@ function fact(label, value, cls = "") {
 
 function laneCard(race, pair, lane) {
   const start = pair ? pair[lane] : null;
-  const head = h("div", `armband armband-${ARMBANDS[lane]}`, LANE_NAMES[lane]);
+  const head = h("div", `armband armband-${ARMBANDS[lane]}`, (race.kind === "team_pursuit" ? STRAIGHTS : LANE_NAMES)[lane]);
   if (!start) return h("article", "card", [head, h("p", "empty", "no skater in this lane")]);
   const at = new Map(start.passings.map((p) => [p.distance, p]));
   const clock = h("div", "clock", "");
@@ -92,20 +94,29 @@ function recordList(title, records) {
   ]);
 }
 
+const GAPS_TITLE = { mass_start: "Gap to the front, lap by lap", team_pursuit: "Head to head and gap to the leader" };
+
+function gaps(state) {
+  return h("section", "announcer-gaps", [h("h2", "", GAPS_TITLE[state.race.kind] || "Gap to the leader"), h("div", "charts", raceCharts(state))]);
+}
+
 function render(state, ask = true) {
   const { race } = state;
   const pair = pairByNumber(state, race.current_pair);
   const mine = facts && facts.race === race.id;
+  const mass = race.kind === "mass_start";
+  const unit = race.kind === "team_pursuit" ? "Heat" : "Pair";
   fill(root.querySelector("#body"), [
     h("header", "head", [
       h("h1", "", race.title),
-      h("span", "pairno", `Pair ${race.current_pair} / ${state.pairs.length}`),
+      h("span", "pairno", mass ? `${state.laps_to_go} of ${race.laps} laps to go` : `${unit} ${race.current_pair} / ${state.pairs.length}`),
       h("span", "state", race.state),
       mine && facts.leader ? h("span", "leader", [h("small", "", "leader "), `${facts.leader.name} ${facts.leader.nation} ${facts.leader.time}`]) : null,
     ]),
-    h("section", "cards", LANES.map((lane) => laneCard(race, pair, lane))),
+    mass ? null : h("section", "cards", LANES.map((lane) => laneCard(race, pair, lane))),
+    gaps(state),
     h("div", "foot", [
-      nextPairs(state),
+      mass ? null : nextPairs(state),
       recordList("Records in play", mine ? facts.records : []),
       recordList(mine && facts.venue ? `Track records · ${facts.venue}` : "Track records", mine ? facts.venue_records : []),
     ]),

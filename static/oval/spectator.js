@@ -3,7 +3,7 @@
  * times, the pairs still to skate. Small on purpose: no framework, one socket, plain DOM.
  */
 import { MAX_DELAY_S, clampDelay, follow, rememberDelay, requestedDelay } from "./live.js";
-import { crossingDots, gapChart, passingDots, versusDots } from "./gapchart.js";
+import { raceCharts } from "./gaps-view.js";
 import { chip, pairName, renderNow, renderStandings } from "./now.js";
 import { renderMassStartSpectator } from "./spectator_mass_start.js";
 import {
@@ -16,57 +16,12 @@ let live = null;
 
 const charted = new Set(); // "pair-lane" of skaters tapped in the standings, drawn beside the pair on the ice
 
-const MASS_CHARTED = 5; // the front of a mass start's running order
-
-/*
- * The gap chart: the two skaters on the ice, and whoever the spectator tapped in the standings.
- * A team pursuit adds the head-to-head of the heat on the ice (each team's difference to the
- * other at each lap); a mass start charts the front of the running order's gap to the first
- * crossing of each lap.
- */
+/* The gap charts (gaps-view.js), with the skaters tapped in the standings. */
 function renderGaps(state) {
-  const { race } = state;
-  if (race.kind === "mass_start") {
-    renderMassGaps(state);
-    return;
-  }
-  const pair = pairByNumber(state, race.current_pair);
-  const keys = new Set(pair ? LANES.filter((lane) => pair[lane]).map((lane) => `${pair.number}-${lane}`) : []);
-  charted.forEach((key) => keys.add(key));
-  const series = [...keys].map((key) => {
-    const [number, lane] = key.split("-");
-    const start = (pairByNumber(state, Number(number)) || {})[lane];
-    return start && { key, label: start.name.split(" ").pop(), dots: passingDots(start.passings) };
-  }).filter(Boolean);
-  const charts = [];
-  if (race.kind === "team_pursuit" && pair) {
-    const teams = LANES.filter((lane) => pair[lane]).map((lane) => ({
-      key: `${pair.number}-${lane}`, label: pair[lane].nation, dots: versusDots(pair[lane].passings),
-    }));
-    const versus = h("figure", "gap-figure versus-chart", [
-      h("figcaption", "", `Heat ${pair.number}: ${LANES.filter((l) => pair[l]).map((l) => pair[l].name).join(" vs ")}, each lap`),
-      gapChart(race.points, teams, { title: "Difference to the other team of the heat at each lap" }),
-    ]);
-    charts.push(versus, h("figure", "gap-figure", [h("figcaption", "", "Gap to the leader"), gapChart(race.points, series)]));
-  } else {
-    charts.push(gapChart(race.points, series));
-  }
-  fill(document.getElementById("gaps"), charts);
+  fill(document.getElementById("gaps"), raceCharts(state, charted));
   for (const row of document.querySelectorAll("#standings tr")) {
     row.classList.toggle("charted", charted.has(`${row.dataset.pair}-${row.dataset.lane}`));
   }
-}
-
-function renderMassGaps(state) {
-  const skaters = new Map(state.skaters.map((s) => [s.bib, s]));
-  const laps = state.skaters.length ? Array.from({ length: state.race.laps }, (_, i) => i + 1) : [];
-  const series = state.running_order.slice(0, MASS_CHARTED).map((bib) => skaters.get(bib)).map((s) => ({
-    key: String(s.bib), label: `${s.bib}`, dots: crossingDots(s.crossings),
-  }));
-  fill(document.getElementById("gaps"), [gapChart(laps, series, {
-    title: "Gap to the first skater across the line at each lap", unit: "", ticks: [1, ...state.sprint_laps],
-    ahead: null, behind: "behind the front",
-  })]);
 }
 
 function toggleCharted(event) {

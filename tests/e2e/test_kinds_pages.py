@@ -288,3 +288,24 @@ def test_the_gap_chart_of_a_mass_start_draws_the_front_of_the_race_at_each_lap(o
     expect(chart.locator(f'g.series[data-key="{bib}"] circle')).to_have_count(7, timeout=2000)
     expect(chart.locator(f'g.series[data-key="{bib}"] circle[data-point="7"]')).to_have_class("leads")
     shot(page, "gapchart-mass-start.png", full_page=True)
+
+
+def test_the_announcer_view_charts_the_head_to_head_and_the_front_of_a_mass_start(open_screen):
+    race = pursuit_on_ice(laps=2)
+    page = open_screen().open(f"/races/{race.id}/announcer/")
+    expect(page.locator(".head .pairno")).to_have_text("Heat 1 / 1")
+    expect(page.locator('.card[data-lane="inner"] .armband')).to_have_text("Home straight")
+    versus = page.locator(".announcer-gaps .versus-chart svg")
+    expect(versus.locator("g.series-0 circle")).to_have_count(2)
+    services.record_passing(race.id, 1, "inner", 1200, 87300, services.REPLAY, invented=True)
+    expect(versus.locator("g.series-0 circle")).to_have_count(2)  # no head to head until Canada is there too
+    services.record_passing(race.id, 1, "outer", 1200, 87600, services.REPLAY, invented=True)
+    expect(versus.locator('g.series-0 circle[data-point="1200"]')).to_have_class("leads", timeout=2000)
+    shot(page, "announcer-team-pursuit.png")
+
+    mass = mass_on_ice(upto_lap=6)
+    page = open_screen().open(f"/races/{mass.id}/announcer/")
+    expect(page.locator(".head .pairno")).to_have_text("10 of 16 laps to go")
+    expect(page.locator(".announcer-gaps svg g.series")).to_have_count(5)
+    expect(page.locator(".cards")).to_have_count(0)
+    shot(page, "announcer-mass-start.png")
