@@ -47,7 +47,8 @@ function sprintBlock(state, lap, skaters) {
   return el;
 }
 
-function pointsRow(row) {
+/* A row of the points table: rank, name, nation, points (or the status), finish time. */
+export function pointsRow(row) {
   return h("li", "standing", [
     h("span", "rank", row.rank ?? ""),
     h("span", "name", [row.name, invented(row.invented)]),

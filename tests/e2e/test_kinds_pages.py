@@ -309,3 +309,21 @@ def test_the_announcer_view_charts_the_head_to_head_and_the_front_of_a_mass_star
     expect(page.locator(".announcer-gaps svg g.series")).to_have_count(5)
     expect(page.locator(".cards")).to_have_count(0)
     shot(page, "announcer-mass-start.png")
+
+
+def test_between_races_the_venue_shows_a_mass_starts_field_and_its_points(open_screen):
+    from timing.formats import demo
+
+    done, _ = demo.load_mass_start()  # final: the last race of its day
+    services.set_on_ice(done.competition_id, done.id, services.REPLAY)
+    page = open_screen().open(f"/competitions/{done.competition_id}/board/")
+    expect(page.locator("#screen")).to_have_attribute("data-show", "between")
+    results = page.locator(".sheet-results .standing")
+    expect(results.first.locator(".time")).to_have_text(re.compile(r"^\d+ pt$"))
+    shot(page, "venue-between-mass-start-results.png")
+    nxt = mass_race(24)  # a day whose next race is a full mass-start field
+    named = open_screen().open(f"/screens/field/?competition={nxt.competition_id}")
+    services.set_on_ice(nxt.competition_id, nxt.id, services.REPLAY)
+    expect(named.locator(".sheet-startlist .pair-row")).to_have_count(24, timeout=2000)
+    expect(named.locator('.sheet-startlist .pair-row[data-bib="24"] .name')).to_have_text("Demo skater 24*")
+    shot(named, "venue-between-mass-start-startlist.png")
