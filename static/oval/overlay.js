@@ -59,6 +59,7 @@ function laneRow(race, pair, lane) {
   clock.dataset.clock = lane;
   const split = last && !finish ? h("table", "last-split", [h("tbody", "", splitRow(last))]) : null;
   const result = finish ? h("span", "finish", [
+    teams ? h("small", "third", "3rd skater") : null, // a team's time is taken on its third skater
     finish.rank ? h("span", "finish-rank", [h("small", "", "rank "), finish.rank]) : null,
     recordBadge(finish.record),
   ]) : null;

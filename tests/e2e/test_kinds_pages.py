@@ -181,6 +181,7 @@ def test_the_overlay_shows_both_teams_with_the_difference_at_the_same_lap(open_s
         services.record_passing(race.id, 1, "outer", point, can, services.REPLAY, invented=True)
     expect(page.locator('.row[data-lane="inner"] .clock')).to_have_text("2:52.10", timeout=2000)
     expect(page.locator('.row[data-lane="inner"] .finish-rank')).to_have_text("rank 1")
+    expect(page.locator('.row[data-lane="inner"] .finish .third')).to_have_text("3rd skater")
     expect(page.locator('.row[data-lane="outer"] .versus')).to_have_text("▼+1.80")
     expect(page.locator(".lower-third")).not_to_have_class(re.compile(r"\bhidden\b"))
     shot(page, "overlay-team-pursuit-finish.png")
@@ -220,6 +221,10 @@ def test_the_overlay_of_a_mass_start_ends_on_the_podium_with_points(open_screen)
     expect(box.locator(".podium").first.locator(".points")).to_have_text(re.compile(r"^6\d pt$"))
     expect(box).not_to_have_class(re.compile(r"\bhidden\b"))
     shot(page, "overlay-mass-start-podium.png")
+    # The venue's overlay follows the race on the ice, whatever its kind.
+    venue = open_screen().open(f"/competitions/{race.competition_id}/overlay/?hold=600")
+    expect(venue.locator(".lower-third")).to_have_attribute("data-part", "podium")
+    expect(venue.locator(".lower-third .podium")).to_have_count(3)
 
 
 # --- the embeddable widget ---------------------------------------------------------------------
