@@ -277,3 +277,35 @@ def test_a_team_pursuit_fed_over_lynx_finds_each_lap(pursuit):
     pair = snapshot(pursuit.id)["pairs"][0]
     assert [x["distance"] for x in pair["inner"]["passings"]] == [400, 800]
     assert pair["outer"]["passings"][1]["versus"] == "+0.30"
+
+
+# --- what the pages need: lap counters and gaps at each lap --------------------------------------
+
+
+def test_a_team_pursuit_team_carries_its_lap_counter(pursuit):
+    assert snapshot(pursuit.id)["pairs"][0]["inner"]["laps"] == {"to_go": 6, "before": None, "at_ms": None}
+    accepted(pursuit, services.record_passing, pursuit.id, 1, "inner", 400, 28000, DEVICE)
+    accepted(pursuit, services.record_passing, pursuit.id, 1, "inner", 800, 56000, DEVICE)
+    heat = snapshot(pursuit.id)["pairs"][0]
+    assert heat["inner"]["laps"] == {"to_go": 4, "before": 5, "at_ms": 56000}
+    assert heat["outer"]["laps"]["to_go"] == 6
+
+
+def test_the_mass_start_lap_counter_follows_the_leader_and_marks_the_sprint_lap(mass):
+    counter = snapshot(mass.id)["lap_counter"]
+    assert counter == {"to_go": 16, "sprint": False, "last": False, "before": None, "at_ms": None}
+    lap_times(mass, 7, 3)
+    lap_times(mass, 1, 2, offset=400)
+    counter = snapshot(mass.id)["lap_counter"]
+    assert counter == {"to_go": 13, "sprint": True, "last": False,
+                       "before": {"to_go": 14, "sprint": False, "last": False}, "at_ms": 90000}
+
+
+def test_each_crossing_carries_its_gap_to_the_front_of_that_lap(mass):
+    lap_times(mass, 7, 2)
+    lap_times(mass, 1, 2, offset=1250)
+    lap_times(mass, 2, 1, offset=-300)
+    gaps = {s["bib"]: [(c["behind_ms"], c["behind"]) for c in s["crossings"]] for s in snapshot(mass.id)["skaters"]}
+    assert gaps[2] == [(0, None)]
+    assert gaps[7] == [(300, "+0.30"), (0, None)]
+    assert gaps[1] == [(1550, "+1.55"), (1250, "+1.25")]

@@ -362,3 +362,20 @@ def test_points_add_up_to_the_sprint_tables(entries):
         if len(set(sp.places)) == len(sp.places):
             assert sum(sp.points) == sum(table[: len(sp.order)])
     assert all(board.skaters[b].status != DQ for sp in board.sprints for b in sp.order)
+
+
+# --- the lap board and the gaps at each lap ------------------------------------------------------
+
+
+def test_the_lap_board_says_sprint_while_the_leader_skates_a_lap_that_ends_in_a_sprint():
+    from timing.rules.mass_start import lap_counter
+
+    shown = {done: lap_counter(done) for done in range(LAPS + 1)}
+    assert [done + 1 for done, c in shown.items() if c.sprint] == [4, 8, 12]
+    assert [done + 1 for done, c in shown.items() if c.last] == [16]  # the bell, not a sprint
+    assert (shown[0].to_go, shown[15].to_go, shown[16].to_go) == (16, 1, 0)
+
+
+def test_the_front_of_each_lap_is_its_first_crossing_by_anyone_and_a_dq_is_not_in_it():
+    board = compute_board([skater(1, 3, 500), skater(2, 2, 0, lap2=900), skater(3, 3, -5000, status=DQ)])
+    assert board.fronts == {1: 30000, 2: 60500, 3: 90500}

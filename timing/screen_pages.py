@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 
 from . import screens
 from .models import Competition, Race
+from .rules.points import LAP_COUNTER_FROM
 
-#: Lap counters make sense from the 3000 m up (DOMAIN.md); shorter races have no lap to count.
-LAP_COUNTER_FROM = 3000
 
 
 def _problem(request, status, title, message):
@@ -79,10 +78,12 @@ def competition_overlay(request, competition_id):
 
 
 def laps(request, race_id):
+    """Lap counters make sense from the 3000 m up (DOMAIN.md); a shorter individual race has no
+    lap to count. A team pursuit (6 or 8 laps) and a mass start (16) are counted at any distance."""
     race, problem = _race(request, race_id)
     if problem:
         return problem
-    if race.distance < LAP_COUNTER_FROM:
+    if race.kind == Race.INDIVIDUAL and race.distance < LAP_COUNTER_FROM:
         return _problem(request, 404, _("No lap counter for this race"),
                         _("%(title)s is %(distance)s m: lap counters are for %(from)s m and longer.") % {
                             "title": race.title, "distance": race.distance, "from": LAP_COUNTER_FROM})

@@ -154,10 +154,13 @@ def race_summary(race):
 
 
 def _laps(distance, splits):
-    """The lap counter of a long distance: laps to go now, before the last passing, and when
-    that passing was (ms from the start), so a counter can wait a few seconds before it turns."""
-    if distance < LAP_COUNTER_FROM:
-        return None
+    """The lap counter of a long distance (a team pursuit's is added by formats/snapshots.py)."""
+    return lap_count(distance, splits) if distance >= LAP_COUNTER_FROM else None
+
+
+def lap_count(distance, splits):
+    """Laps to go now, before the last passing, and when that passing was (ms from the start),
+    so a counter can wait a few seconds before it turns."""
     passed = [sp for sp in splits if sp.time_ms is not None]
     last = passed[-1] if passed else None
     before = passed[-2].distance if len(passed) > 1 else 0

@@ -3,14 +3,17 @@
  * leader's time, her rank and difference at every point, and what she needs for the lead and the
  * podium (the server's numbers: GET /api/races/<id>/announcer, timing/announcer.py), her
  * projected finish (the snapshot's, timing/rules/projection.py); the next
- * pairs with their bests; the records in play and the venue's. Read-only, like every screen.
+ * pairs with their bests; the records in play and the venue's; the gap charts (gaps-view.js: a
+ * team pursuit's head to head, a mass start's front of the race). Read-only, like every screen.
  * /races/<id>/announcer/ follows one race; /competitions/<id>/announcer/ follows the show.
  */
 import { gettext, interpolate } from "./i18n.js";
+import { raceCharts } from "./gaps-view.js";
 import { follow, followCompetition } from "./live.js";
 import { classificationBlock, nextPairLine } from "./announcer-classification.js";
 import {
-  ARMBANDS, LANES, LANE_NAMES, bests, everyTenth, fill, h, invented, pairByNumber, pendingSplitRow, raceStateText, showStatus,
+  ARMBANDS, LANES, LANE_NAMES, STRAIGHTS, bests, everyTenth, fill, h, invented, pairByNumber, pendingSplitRow, raceStateText,
+  showStatus,
   splitRow, statusBadges, updateClocks,
 } from "./show.js";
 
@@ -41,7 +44,7 @@ function fact(label, value, cls = "") {
 
 function laneCard(race, pair, lane) {
   const start = pair ? pair[lane] : null;
-  const head = h("div", `armband armband-${ARMBANDS[lane]}`, LANE_NAMES[lane]);
+  const head = h("div", `armband armband-${ARMBANDS[lane]}`, (race.kind === "team_pursuit" ? STRAIGHTS : LANE_NAMES)[lane]);
   if (!start) return h("article", "card", [head, h("p", "empty", gettext("no skater in this lane"))]);
   const at = new Map(start.passings.map((p) => [p.distance, p]));
   const clock = h("div", "clock", "");
@@ -100,20 +103,31 @@ function recordList(title, records) {
   ]);
 }
 
+const GAPS_TITLE = { mass_start: "Gap to the front, lap by lap", team_pursuit: "Head to head and gap to the leader" };
+
+function gaps(state) {
+  return h("section", "announcer-gaps", [h("h2", "", GAPS_TITLE[state.race.kind] || "Gap to the leader"), h("div", "charts", raceCharts(state))]);
+}
+
 function render(state, ask = true) {
   const { race } = state;
   const pair = pairByNumber(state, race.current_pair);
   const mine = facts && facts.race === race.id;
+  const mass = race.kind === "mass_start";
+  const unit = race.kind === "team_pursuit" ? "Heat" : "Pair";
   fill(root.querySelector("#body"), [
     h("header", "head", [
       h("h1", "", race.title),
-      h("span", "pairno", `${gettext("Pair")} ${race.current_pair} / ${state.pairs.length}`),
+      h("span", "pairno", mass
+        ? interpolate(gettext("%(togo)s of %(laps)s laps to go"), { togo: state.laps_to_go, laps: race.laps }, true)
+        : `${unit} ${race.current_pair} / ${state.pairs.length}`),
       h("span", "state", raceStateText(race.state)),
       mine && facts.leader ? h("span", "leader", [h("small", "", `${gettext("leader")} `), `${facts.leader.name} ${facts.leader.nation} ${facts.leader.time}`]) : null,
     ]),
-    h("section", "cards", LANES.map((lane) => laneCard(race, pair, lane))),
+    mass ? null : h("section", "cards", LANES.map((lane) => laneCard(race, pair, lane))),
+    gaps(state),
     h("div", "foot", [
-      nextPairs(state),
+      mass ? null : nextPairs(state),
       recordList(gettext("Records in play"), mine ? facts.records : []),
       recordList(mine && facts.venue ? `${gettext("Track records")} · ${facts.venue}` : gettext("Track records"), mine ? facts.venue_records : []),
     ]),

@@ -4,9 +4,11 @@
  *
  * boardShell(root) builds the empty board inside `root`; renderBoard(root, state) draws a race
  * state from the live feed into it; tickBoard(root, state, now) moves its clocks. Between pairs
- * (the current pair has not started) the lanes show the next pair with PB and SB.
+ * (the current pair has not started) the lanes show the next pair with PB and SB. A mass start
+ * shows the mass-start board (board_mass_start.js) in place of the lanes.
  */
 import { gettext } from "./i18n.js";
+import { massClock, massSection, renderMassStart } from "./board_mass_start.js";
 import {
   ARMBAND_NAMES, ARMBANDS, LANES, LANE_NAMES, STRAIGHTS, bests, fill, finishOf, h, invented, minus, pairByNumber,
   pendingSplitRow, recordBadge, splitRow, standingRow, statusBadges, updateClocks,
@@ -52,15 +54,35 @@ export function boardShell(root) {
       el("div", "pairno", "pairno", "pairno"),
       h("div", "status", [conn, el("span", "state", "state", "state")]),
     ]),
-    h("section", "lanes", LANES.map((lane) => {
-      const article = el("article", `lane lane-${lane}`, `lane-${lane}`, `lane-${lane}`);
-      article.dataset.lane = lane;
-      return article;
-    })),
+    laneSection(),
     resultsSection,
-    h("section", "table", [h("h2", "", gettext("Standings")), el("ol", "standings", "standings", "standings")]),
+    h("section", "table", [el("h2", "", "table-title"), el("ol", "standings", "standings", "standings")]),
     demo,
   );
+}
+
+function laneSection() {
+  const section = h("section", "lanes", LANES.map((lane) => {
+    const article = h("article", `lane lane-${lane}`);
+    article.id = article.dataset.part = `lane-${lane}`;
+    article.dataset.lane = lane;
+    return article;
+  }));
+  section.dataset.part = "middle";
+  return section;
+}
+
+/* The frame's middle for this kind of race: the two lanes, or the mass-start board. */
+function frameFor(root, kind) {
+  if (root.dataset.kind === kind) return;
+  root.dataset.kind = kind;
+  const mass = kind === "mass_start";
+  if (part(root, "middle").classList.contains("mass") !== mass) {
+    const middle = mass ? massSection() : laneSection();
+    middle.dataset.part = "middle";
+    part(root, "middle").replaceWith(middle);
+  }
+  part(root, "table-title").textContent = mass ? gettext("Points") : gettext("Standings");
 }
 
 /* A team pursuit adds the difference to the other team at the same lap, green when ahead. */
@@ -143,6 +165,11 @@ export function shortStandings(standings, current) {
 
 export function renderBoard(root, state) {
   const { race } = state;
+  frameFor(root, race.kind);
+  if (race.kind === "mass_start") {
+    renderMassBoard(root, state);
+    return;
+  }
   const pair = pairByNumber(state, race.current_pair);
   const waiting = !pair || pair.started_at === null || pair.started_at === undefined;
   root.classList.toggle("between-pairs", waiting);
@@ -162,6 +189,25 @@ export function renderBoard(root, state) {
   );
 }
 
+function renderMassBoard(root, state) {
+  const { race } = state;
+  root.classList.remove("between-pairs");
+  part(root, "competition").textContent = race.competition.name;
+  part(root, "title").textContent = race.title;
+  part(root, "pairno").textContent = `Mass start · ${race.laps} laps`;
+  const stateEl = part(root, "state");
+  stateEl.textContent = race.state === "live" ? "● LIVE" : race.state === "final" ? "FINAL" : "SCHEDULED";
+  stateEl.dataset.state = race.state;
+  part(root, "demo").hidden = !race.demo;
+  renderMassStart(state, root);
+}
+
 export function tickBoard(root, state, serverNow) {
+  if (state.race.kind === "mass_start") {
+    const el = root.querySelector("#mass-clock");
+    const text = massClock(state, serverNow);
+    if (el && el.textContent !== text) el.textContent = text;
+    return;
+  }
   updateClocks(root, state, serverNow);
 }

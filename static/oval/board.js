@@ -2,12 +2,12 @@
  * The stadium board (1920×1080, unattended): the pair on the ice side by side, its running clocks,
  * every measuring point with lap, rank and difference, and a short standings list.
  */
-import { boardStanding, boardStateText, renderLane, shortStandings } from "./board-view.js";
-import { massClock, renderMassStart } from "./board_mass_start.js";
+import { boardStanding, boardStateText, renderLane, shortStandings, tickBoard } from "./board-view.js";
+import { renderMassStart } from "./board_mass_start.js";
 import { gettext, interpolate } from "./i18n.js";
 import { follow, requestedDelay } from "./live.js";
 import { resultsView } from "./results-view.js";
-import { LANES, everyTenth, fill, pairByNumber, showStatus, updateClocks } from "./show.js";
+import { LANES, everyTenth, fill, pairByNumber, showStatus } from "./show.js";
 
 const root = document.getElementById("board");
 const raceId = Number(root.dataset.race);
@@ -40,14 +40,7 @@ function render(state) {
 }
 
 function tick() {
-  if (!live || !live.shown) return;
-  if (live.shown.race.kind === "mass_start") {
-    const el = document.getElementById("mass-clock");
-    const text = massClock(live.shown, live.now());
-    if (el.textContent !== text) el.textContent = text;
-    return;
-  }
-  updateClocks(root, live.shown, live.now());
+  if (live && live.shown) tickBoard(root, live.shown, live.now());
 }
 
 /* A stadium screen must not dim or sleep; the browser drops the lock whenever the tab hides. */

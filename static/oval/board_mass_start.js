@@ -2,6 +2,10 @@
  * The stadium board of a mass start: laps to go (large), the running order at the last crossing
  * with the leader in green, the lead group's gap, the sprints (the next one highlighted) and the
  * points so far. Everything shown was computed by the server (timing/rules/mass_start.py).
+ *
+ * One renderer for the stadium board (board.html holds the frame) and the venue's screens
+ * (board-view.js puts massSection() in its frame): renderMassStart(state, root) fills the parts
+ * found under `root` by their ids, which are the stadium board's (one board per page).
  */
 import { gettext, interpolate, ngettext } from "./i18n.js";
 import { fill, h, invented, minus, runningTime, statusBadges } from "./show.js";
@@ -45,7 +49,8 @@ function sprintBlock(state, lap, skaters) {
   return el;
 }
 
-function pointsRow(row) {
+/* A row of the points table: rank, name, nation, points (or the status), finish time. */
+export function pointsRow(row) {
   return h("li", "standing", [
     h("span", "rank", row.rank ?? ""),
     h("span", "name", [row.name, invented(row.invented)]),
@@ -56,25 +61,44 @@ function pointsRow(row) {
   ]);
 }
 
-export function renderMassStart(state) {
+/* The mass start's half of a board frame, as board.html has it. */
+export function massSection() {
+  const el = (tag, cls, id, text) => {
+    const e = h(tag, cls, text);
+    if (id) e.id = id;
+    return e;
+  };
+  return h("section", "mass", [
+    h("div", "mass-side", [
+      h("div", "togo", [el("span", "togo-n", "togo"), el("span", "togo-label", "togo-label", "laps to go")]),
+      el("div", "mass-clock", "mass-clock"),
+      el("div", "gap", "gap"),
+      el("ol", "sprints", "sprints"),
+    ]),
+    h("div", "mass-order", [h("h2", "", "Running order"), el("ol", "running", "running")]),
+  ]);
+}
+
+export function renderMassStart(state, root = document) {
+  const $ = (id) => root.querySelector(`#${id}`);
   const skaters = bySkater(state);
-  document.getElementById("togo").textContent = state.laps_to_go;
-  document.getElementById("togo-label").textContent = ngettext("lap to go", "laps to go", state.laps_to_go);
+  $("togo").textContent = state.laps_to_go;
+  $("togo-label").textContent = ngettext("lap to go", "laps to go", state.laps_to_go);
   const group = state.lead_group.length;
-  fill(document.getElementById("gap"), [
+  fill($("gap"), [
     group ? h("span", "gap-group", interpolate(gettext("Lead group: %(size)s"), { size: group }, true)) : null,
     state.lead_gap ? h("span", "gap-time", interpolate(gettext("+%(gap)s to the chase"), { gap: state.lead_gap }, true)) : null,
   ]);
-  fill(document.getElementById("sprints"), state.sprint_laps.map((lap) => sprintBlock(state, lap, skaters)));
+  fill($("sprints"), state.sprint_laps.map((lap) => sprintBlock(state, lap, skaters)));
   const order = state.running_order.map((bib) => skaters.get(bib)).filter(Boolean);
   const out = state.skaters.filter((s) => s.status !== "OK");
-  fill(document.getElementById("running"), [
+  fill($("running"), [
     ...order.slice(0, RUNNING_SHOWN).map((s, i) => runningRow(s, i + 1, i === 0 && s.laps_done > 0)),
     ...out.map((s) => h("li", "runner out", [h("span", "pos", ""), h("span", "bib", s.bib),
       h("span", "name", s.name), h("span", "nation", s.nation), h("span", "behind", statusBadges(s)), h("span", "points", "")])),
   ]);
   const withPoints = state.standings.filter((r) => r.points > 0 || r.rank !== null).slice(0, 10);
-  fill(document.getElementById("standings"), withPoints.map(pointsRow));
+  fill($("standings"), withPoints.map(pointsRow));
 }
 
 /* The race clock: from the start signal; it stops when the first skater finishes. */

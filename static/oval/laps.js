@@ -1,13 +1,16 @@
 /*
- * The lap counter of a long distance (3000 m and longer): per lane the laps to go (large), the
- * last lap time and the laps so far. The server counts (timing/rules/points.py laps_to_go); the
- * page only waits: the number turns `lap_delay` seconds (?lap_delay=, default 4 as WebLynx does)
- * after the skater crossed the line, so it never flips while she is under the board.
+ * The lap counter of a long distance (3000 m and longer) and of a team pursuit: per lane (per
+ * team) the laps to go (large), the last lap time and the laps so far. A mass start has one
+ * counter for the leader (laps_mass.js). The server counts (timing/rules/points.py laps_to_go,
+ * timing/rules/mass_start.py lap_counter); the page only waits: the number turns `lap_delay`
+ * seconds (?lap_delay=, default 4 as WebLynx does) after the line was crossed, so it never
+ * flips while the skater is under the board.
  */
 import { gettext } from "./i18n.js";
 import { follow } from "./live.js";
+import { renderMassCounter, tickMassCounter } from "./laps_mass.js";
 import {
-  ARMBANDS, LANES, LANE_NAMES, everyTenth, fill, h, invented, keepAwake, laneClock, pairByNumber, showStatus,
+  ARMBANDS, LANES, LANE_NAMES, STRAIGHTS, everyTenth, fill, h, invented, keepAwake, laneClock, pairByNumber, showStatus,
   statusBadges,
 } from "./show.js";
 
@@ -16,17 +19,22 @@ const query = new URLSearchParams(location.search);
 const delayed = Number(query.get("lap_delay"));
 const DELAY_MS = (query.has("lap_delay") && Number.isFinite(delayed) ? Math.min(30, Math.max(0, delayed)) : 4) * 1000;
 
-/* Laps to go as the counter shows them now: the count before the last passing until `delay` passed. */
+/* Whether a counter ({before, at_ms}) still shows its reading from before the last crossing. */
+function waiting(pair, counter, now) {
+  if (counter.before === null || !pair || pair.started_at === null || pair.started_at === undefined) return false;
+  return now < pair.started_at + counter.at_ms + DELAY_MS;
+}
+
 function shownLaps(pair, start, now) {
   const laps = start.laps;
   if (!laps) return null;
-  if (laps.before === null || pair.started_at === null) return laps.to_go;
-  return now < pair.started_at + laps.at_ms + DELAY_MS ? laps.before : laps.to_go;
+  return waiting(pair, laps, now) ? laps.before : laps.to_go;
 }
 
 function renderLane(el, race, pair, lane) {
   const start = pair ? pair[lane] : null;
-  const head = h("div", `armband armband-${ARMBANDS[lane]}`, [h("span", "lane-name", LANE_NAMES[lane])]);
+  const names = race.kind === "team_pursuit" ? STRAIGHTS : LANE_NAMES;
+  const head = h("div", `armband armband-${ARMBANDS[lane]}`, [h("span", "lane-name", names[lane])]);
   if (!start) {
     fill(el, [head, h("p", "empty", gettext("no skater in this lane"))]);
     return;
@@ -51,8 +59,15 @@ function renderLane(el, race, pair, lane) {
 
 function render(state) {
   const { race } = state;
+  if (race.kind === "mass_start") {
+    document.getElementById("title").textContent = race.title;
+    renderMassCounter(root.querySelector(".laps-lanes"), state);
+    tick();
+    return;
+  }
   const pair = pairByNumber(state, race.current_pair);
-  document.getElementById("title").textContent = `${race.title} · pair ${race.current_pair}`;
+  const unit = race.kind === "team_pursuit" ? "heat" : "pair";
+  document.getElementById("title").textContent = `${race.title} · ${unit} ${race.current_pair}`;
   for (const lane of LANES) renderLane(document.getElementById(`laps-${lane}`), race, pair, lane);
   tick();
 }
@@ -61,6 +76,11 @@ function tick() {
   const state = live && live.shown;
   if (!state) return;
   const now = live.now();
+  if (state.race.kind === "mass_start") {
+    const counter = state.lap_counter;
+    tickMassCounter(root, state, waiting(state.pairs[0], counter, now) ? counter.before : counter, now);
+    return;
+  }
   const pair = pairByNumber(state, state.race.current_pair);
   if (!pair) return;
   for (const lane of LANES) {

@@ -3,7 +3,9 @@
  * the pair on the ice: running clock, each split as it comes with its difference to the leader
  * (green when it leads, the ▲/▼ sign with it), the finish with rank and record. It hides itself
  * between pairs. /races/<id>/overlay/ follows one race; /competitions/<id>/overlay/ follows the
- * race the venue shows.
+ * race the venue shows. A team pursuit shows its two teams by straight and, on each lap, the
+ * difference to the other team (green when ahead); its finish is the third skater's. A mass
+ * start has its own lower third (overlay_mass.js).
  *
  * Query options: position=bottom|top, scale=0.5..2, margin=0..20 (safe margin, % of the
  * frame), parts=title,clock,splits,finish (any of them), hold=seconds the finish stays up,
@@ -11,9 +13,10 @@
  */
 import { gettext } from "./i18n.js";
 import { follow, followCompetition, requestedDelay } from "./live.js";
+import { massVisible, renderMassOverlay, tickMassOverlay } from "./overlay_mass.js";
 import {
-  ARMBANDS, LANES, everyTenth, fill, finishOf, h, invented, laneClock, pairByNumber, recordBadge, splitRow,
-  statusBadges,
+  ARMBANDS, LANES, STRAIGHTS, everyTenth, fill, finishOf, h, invented, laneClock, minus, pairByNumber, recordBadge,
+  splitRow, statusBadges,
 } from "./show.js";
 
 const root = document.getElementById("overlay");
@@ -41,25 +44,37 @@ root.append(box);
 let feed = null;
 let followed = null;
 
+/* A team pursuit: the team's difference to the other team at this lap, green (▲) when ahead. */
+function versus(p) {
+  if (!p || p.ahead === null || p.ahead === undefined) return null;
+  return h("span", `versus ${p.ahead ? "ahead" : "behind"}`, [h("span", "sign", p.ahead ? "▲" : "▼"), minus(p.versus)]);
+}
+
 function laneRow(race, pair, lane) {
   const start = pair[lane];
   if (!start) return null;
+  const teams = race.kind === "team_pursuit";
   const finish = finishOf(start, race);
   const last = start.passings[start.passings.length - 1];
   const clock = h("span", "clock", "");
   clock.dataset.clock = lane;
   const split = last && !finish ? h("table", "last-split", [h("tbody", "", splitRow(last))]) : null;
   const result = finish ? h("span", "finish", [
+    teams ? h("small", "third", gettext("3rd skater")) : null, // a team's time is taken on its third skater
     finish.rank ? h("span", "finish-rank", [h("small", "", `${gettext("rank")} `), finish.rank]) : null,
     recordBadge(finish.record),
   ]) : null;
   const row = h("div", `row row-${ARMBANDS[lane]}`, [
     h("span", `armband armband-${ARMBANDS[lane]}`),
-    h("span", "who", [h("span", "name", [start.name, invented(start.invented)]), h("span", "nation", start.nation)]),
+    h("span", "who", [
+      h("span", "name", [start.name, invented(start.invented)]), h("span", "nation", start.nation),
+      teams ? h("span", "straight", STRAIGHTS[lane]) : null,
+    ]),
     ...statusBadges(start),
     clock,
     split,
     result,
+    teams ? versus(last) : null,
   ]);
   row.dataset.lane = lane;
   return row;
@@ -82,13 +97,23 @@ function visible(state, now) {
 
 function render(state) {
   const { race } = state;
+  box.classList.toggle("mass-start", race.kind === "mass_start");
+  box.classList.toggle("team-pursuit", race.kind === "team_pursuit");
+  if (race.kind === "mass_start") {
+    renderMassOverlay(box, state);
+    tick();
+    return;
+  }
   const pair = pairByNumber(state, race.current_pair);
   if (!pair) {
     box.replaceChildren();
     return;
   }
   fill(box, [
-    h("header", "title", [h("span", "race", race.title), h("span", "pairno", `${gettext("Pair")} ${pair.number}`)]),
+    h("header", "title", [
+      h("span", "race", race.title),
+      h("span", "pairno", `${race.kind === "team_pursuit" ? gettext("Heat") : gettext("Pair")} ${pair.number}`),
+    ]),
     ...LANES.map((lane) => laneRow(race, pair, lane)),
   ]);
   tick();
@@ -101,6 +126,11 @@ function tick() {
     return;
   }
   const now = feed.now();
+  if (state.race.kind === "mass_start") {
+    box.classList.toggle("hidden", !massVisible(state, now, OPTIONS.hold * 1000));
+    tickMassOverlay(box, state, now);
+    return;
+  }
   box.classList.toggle("hidden", !visible(state, now));
   const pair = pairByNumber(state, state.race.current_pair);
   if (!pair) return;

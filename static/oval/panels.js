@@ -4,6 +4,7 @@
  * returns an element; what to show was decided by the server (timing/screens.py).
  */
 import { gettext, interpolate, ngettext } from "./i18n.js";
+import { pointsRow } from "./board_mass_start.js";
 import { LANES, bests, h, invented, standingRow, statusBadges } from "./show.js";
 
 function heading(kicker, title, note) {
@@ -17,7 +18,7 @@ function heading(kicker, title, note) {
 function entrant(start, lane) {
   if (!start) return h("div", `entrant entrant-${lane} empty`, "—");
   return h("div", `entrant entrant-${lane}`, [
-    h("span", `lane-chip lane-chip-${lane}`, lane === "inner" ? "I" : "O"),
+    LANES.includes(lane) ? h("span", `lane-chip lane-chip-${lane}`, lane === "inner" ? "I" : "O") : null,
     h("span", "name", [start.name, invented(start.invented)]),
     h("span", "nation", start.nation),
     bests(start),
@@ -30,9 +31,25 @@ function demoNote(race) {
   return race.demo ? h("p", "demo", gettext("DEMO DATA: names and times marked * are invented")) : null;
 }
 
+/* A mass start's field by bib, in two columns: one start, no pairs. */
+function massStartList(state, kicker) {
+  const { race } = state;
+  const rows = state.skaters.map((s) => {
+    const row = h("li", "pair-row", [h("span", "pair-no", s.bib), entrant(s, "mass")]);
+    row.dataset.bib = s.bib;
+    return row;
+  });
+  const list = h("ol", "startlist startlist-mass", rows.length ? rows : [h("li", "pair-row empty", "The start list is not in yet.")]);
+  list.style.setProperty("--rows", String(Math.max(1, Math.ceil(rows.length / 2))));
+  return h("section", "sheet sheet-startlist", [
+    heading(kicker, race.title, `${race.competition.name} · mass start, ${race.laps} laps`), list, demoNote(race),
+  ]);
+}
+
 /* The start list: one row per pair, inner lane then outer, with PB and SB. */
 export function startList(state, { kicker = gettext("Start list"), limit = null } = {}) {
   const { race } = state;
+  if (race.kind === "mass_start") return massStartList(state, kicker);
   const pairs = limit ? state.pairs.filter((p) => p.number >= race.current_pair).slice(0, limit) : state.pairs;
   const rows = pairs.map((p) => {
     const row = h("li", "pair-row", [h("span", "pair-no", p.number), ...LANES.map((lane) => entrant(p[lane], lane))]);
@@ -61,7 +78,9 @@ export function resultList(state, { list = null, kicker, limit = null } = {}) {
   const all = list ? [...list.ranked, ...list.unranked] : state.standings;
   const shown = limit ? all.slice(0, limit) : all;
   const rows = shown.map((s) => {
-    const row = standingRow(s, { row: "li", cell: "span", className: "standing", rank: s.rank ?? "" });
+    // A mass start ranks on points: its rows show them where a time would be.
+    const row = race.kind === "mass_start" ? pointsRow(s)
+      : standingRow(s, { row: "li", cell: "span", className: "standing", rank: s.rank ?? "" });
     if (s.note) row.append(h("span", "reason", s.note));
     return row;
   });

@@ -4,7 +4,7 @@
  */
 import { gettext, interpolate } from "./i18n.js";
 import { MAX_DELAY_S, clampDelay, follow, rememberDelay, requestedDelay } from "./live.js";
-import { gapChart } from "./gapchart.js";
+import { raceCharts } from "./gaps-view.js";
 import { chip, pairName, renderNow, renderStandings } from "./now.js";
 import { renderMassStartSpectator } from "./spectator_mass_start.js";
 import {
@@ -17,17 +17,9 @@ let live = null;
 
 const charted = new Set(); // "pair-lane" of skaters tapped in the standings, drawn beside the pair on the ice
 
-/* The gap chart: the two skaters on the ice, and whoever the spectator tapped in the standings. */
+/* The gap charts (gaps-view.js), with the skaters tapped in the standings. */
 function renderGaps(state) {
-  const pair = pairByNumber(state, state.race.current_pair);
-  const keys = new Set(pair ? LANES.filter((lane) => pair[lane]).map((lane) => `${pair.number}-${lane}`) : []);
-  charted.forEach((key) => keys.add(key));
-  const series = [...keys].map((key) => {
-    const [number, lane] = key.split("-");
-    const start = (pairByNumber(state, Number(number)) || {})[lane];
-    return start && { key, label: start.name.split(" ").pop(), passings: start.passings };
-  }).filter(Boolean);
-  fill(document.getElementById("gaps"), [gapChart(state.race.points, series)]);
+  fill(document.getElementById("gaps"), raceCharts(state, charted));
   for (const row of document.querySelectorAll("#standings tr")) {
     row.classList.toggle("charted", charted.has(`${row.dataset.pair}-${row.dataset.lane}`));
   }
@@ -90,6 +82,7 @@ function render(state) {
   document.getElementById("demo").hidden = !race.demo;
   if (race.kind === "mass_start") {
     renderMassStartSpectator(state);
+    renderGaps(state);
     return;
   }
   renderNow(state);

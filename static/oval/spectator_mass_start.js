@@ -1,6 +1,7 @@
 /*
  * The spectators' page of a mass start: laps to go and the running order now, the points table,
  * and every sprint's scorers. What it shows the server computed (timing/rules/mass_start.py).
+ * The embeddable widget shows the same, without the sprints (a page without #pairs).
  */
 import { gettext, interpolate, ngettext } from "./i18n.js";
 import { fill, h, invented, minus, statusBadges } from "./show.js";
@@ -38,7 +39,9 @@ export function renderMassStartSpectator(state) {
     row.dataset.bib = r.bib;
     return row;
   }));
-  fill(document.getElementById("pairs"), state.sprints.map((sp) => {
+  const sprints = document.getElementById("pairs");
+  if (!sprints) return;
+  fill(sprints, state.sprints.map((sp) => {
     const scorers = sp.order.map((bib, i) => [skaters.get(bib), sp.points[i], sp.places[i]]).filter(([, pts]) => pts > 0);
     const el = h("div", "sprint", [
       h("h3", "", sp.final ? gettext("Finish") : interpolate(gettext("Lap %(n)s"), { n: sp.lap }, true)),

@@ -6,12 +6,14 @@ from ..models import Crossing, Start
 from ..rules import mass_start as rules
 from ..rules.board import LANES
 from ..rules.times import format_diff, format_exact, format_time
-from ..snapshot import epoch_ms, race_summary
+from ..snapshot import epoch_ms, lap_count, race_summary
 
 
 def add_teams(snap, board, by_lane):
-    """Each position of a heat carries its team and skaters; each lap its difference to the other
-    team at the same lap ("versus"), `ahead` when not behind it."""
+    """Each position of a heat carries its team and skaters, its lap counter (6 or 8 laps: shorter
+    than an individual counter's 3000 m, but a team pursuit is counted); each lap its difference
+    to the other team at the same lap ("versus"), `ahead` when not behind it."""
+    distance = snap["race"]["distance"]
     for row in snap["pairs"]:
         for lane in LANES:
             entry = row[lane]
@@ -19,6 +21,7 @@ def add_teams(snap, board, by_lane):
                 continue
             entry["team"] = entry["name"]
             entry["skaters"] = by_lane[(row["number"], lane)]["team_skaters"]
+            entry["laps"] = lap_count(distance, board.splits[(row["number"], lane)])
             versus = {v.distance: v for v in board.versus[(row["number"], lane)]}
             for p in entry["passings"]:
                 v = versus.get(p["distance"])
@@ -47,7 +50,7 @@ def mass_start(race):
         [rules.Entry(s["bib"], s["status"], tuple(c["time_ms"] for c in stored.get(s["id"], []))) for s in starts]
     )
     by_bib = {s["bib"]: s for s in starts}
-    skaters = [_skater(s, board.skaters[s["bib"]], stored.get(s["id"], [])) for s in starts]
+    skaters = [_skater(s, board.skaters[s["bib"]], stored.get(s["id"], []), board.fronts) for s in starts]
     for sk in skaters:
         sk["in_lead_group"] = sk["bib"] in board.lead_group
         for c in sk["crossings"]:
@@ -84,16 +87,36 @@ def mass_start(race):
         "lead_group": list(board.lead_group),
         "lead_gap_ms": board.lead_gap_ms,
         "lead_gap": format_time(board.lead_gap_ms),
+        "lap_counter": lap_counter(board),
     }
 
 
-def _skater(s, sk, stored):
+def lap_counter(board):
+    """The lap board at the line: what it shows now, what it showed before the leader's last
+    crossing and when that was, so a counter can turn a few seconds after she passed under it."""
+    done = board.leader_laps
+    return {
+        **_counter(rules.lap_counter(done)),
+        "before": _counter(rules.lap_counter(done - 1)) if done else None,
+        "at_ms": board.fronts[done] if done else None,
+    }
+
+
+def _counter(c):
+    return {"to_go": c.to_go, "sprint": c.sprint, "last": c.last}
+
+
+def _skater(s, sk, stored, fronts):
+    """One skater; each crossing also carries its gap to the first crossing of that lap (null for
+    a disqualified skater, who is out of every comparison)."""
     previous = 0
     crossings = []
     for lap, c in enumerate(stored, 1):
+        gap = c["time_ms"] - fronts[lap] if sk.crossings and lap in fronts else None
         crossings.append({
             "id": c["id"], "lap": lap, "time_ms": c["time_ms"], "time": format_time(c["time_ms"]),
             "lap_ms": c["time_ms"] - previous, "lap_time": format_time(c["time_ms"] - previous),
+            "behind_ms": gap, "behind": format_diff(gap) if gap else None,
             "invented": c["invented"], "source": c["source"],
         })
         previous = c["time_ms"]

@@ -36,6 +36,12 @@ Decisions where the rules are silent (each one is tested in tests/test_rules_mas
   yet, after the leader crossed, is not a lap down.
 * Laps to go and the next sprint follow the leader (the most laps done): the next sprint is the
   first of laps 4, 8, 12, 16 she has not completed.
+* The lap board at the line (`lap_counter`) turns when the leader crosses. While she skates a lap
+  that ends in a sprint (4, 8, 12) it says SPRINT, as the real boards ring the bell for it; the
+  final lap is the last lap (the bell), not a sprint, although it scores like one.
+* A skater's gap at a lap (for the gap chart) is her crossing of it minus the first crossing of
+  it by anyone (`fronts`), the same reference as `behind_ms`: the gap to the front of the race
+  at that lap, not to the skater who leads now.
 """
 from dataclasses import dataclass, field
 
@@ -110,6 +116,20 @@ class MassStartBoard:
     next_sprint: int | None
     lead_group: tuple = field(default_factory=tuple)
     lead_gap_ms: int | None = None
+    fronts: dict = field(default_factory=dict)  # lap -> the first crossing of it by anyone
+
+
+@dataclass(frozen=True)
+class LapCounter:
+    to_go: int  # crossings of the line still to come for the leader
+    sprint: bool  # the lap being skated ends in an intermediate sprint
+    last: bool  # the final lap: the bell
+
+
+def lap_counter(leader_laps):
+    """What the lap board shows while the leader skates the lap after `leader_laps`."""
+    skating = leader_laps + 1
+    return LapCounter(LAPS - leader_laps, skating in SPRINT_LAPS and skating < LAPS, skating == LAPS)
 
 
 # --- checks for a new or corrected crossing -----------------------------------------------------
@@ -245,6 +265,7 @@ def compute_board(entries):
         next_sprint=next((lap for lap in SPRINT_LAPS if lap > leader_laps), None),
         lead_group=group,
         lead_gap_ms=gap,
+        fronts=front,
     )
 
 
