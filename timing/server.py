@@ -15,6 +15,7 @@ from pprint import pformat
 
 import autobahn.websocket.protocol
 import daphne.server
+import daphne.ws_protocol
 import txaio
 from daphne.endpoints import build_endpoint_description_strings
 from daphne.http_protocol import HTTPFactory, WebRequest
@@ -73,6 +74,23 @@ class CappedHTTPFactory(HTTPFactory):
 
 # Daphne's Server.run() builds its factory from this module global and offers no other hook.
 daphne.server.HTTPFactory = CappedHTTPFactory
+
+
+class ReceiveCappedWebSocketProtocol(daphne.ws_protocol.WebSocketProtocol):
+    """autobahn holds one limit for both directions: the 64 KiB cap on what a client may send
+    (spectators send nothing; any frame closes their socket) also refused what the server sends,
+    and a whole competition's schedule with its classifications outgrows 64 KiB. The cap stays on
+    receiving; what this server sends is its own, already bounded, snapshot."""
+
+    def sendMessage(self, payload, *args, **kwargs):
+        limit, self.maxMessagePayloadSize = self.maxMessagePayloadSize, 0
+        try:
+            return super().sendMessage(payload, *args, **kwargs)
+        finally:
+            self.maxMessagePayloadSize = limit
+
+
+daphne.ws_protocol.WebSocketFactory.protocol = ReceiveCappedWebSocketProtocol
 
 
 def _pformat_if_logged(obj, *args, **kwargs):
