@@ -10,12 +10,13 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib import messages
 from django.core.files.uploadhandler import MemoryFileUploadHandler
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from . import services, startlists
-from .models import Competition, Race
+from . import access, services, startlists
+from .models import Competition, DeviceToken, Race
 from .officials import official_only
 from .services import Actor, ServiceError
 
@@ -112,7 +113,7 @@ def _race(race_id):
 @official_only
 def competitions(request):
     return render(request, "officials/setup/competitions.html", {
-        "competitions": Competition.objects.order_by("-starts_on", "name"),
+        "competitions": access.competitions_of(request.user).order_by("-starts_on", "name"),
     })
 
 
@@ -165,7 +166,54 @@ def competition(request, competition_id):
     zone = comp.zone
     races = [(race, race.scheduled_at.astimezone(zone) if race.scheduled_at else None)
              for race in comp.races.in_schedule_order()]
-    return render(request, "officials/setup/competition.html", {"competition": comp, "races": races})
+    return render(request, "officials/setup/competition.html", {"competition": comp, "races": races, **_access(request, comp)})
+
+
+def _access(request, comp):
+    """Who may write to the competition: its officials, and the device tokens that reach it
+    (its own and the unscoped ones, which reach every competition)."""
+    tokens = DeviceToken.objects.active().filter(Q(competition=comp) | Q(competition__isnull=True)).order_by("name")
+    return {
+        "officials": comp.officials.order_by("username"), "may_assign": access.may_assign(request.user, comp),
+        "tokens": tokens,
+    }
+
+
+@official_only
+@require_POST
+def official_add(request, competition_id):
+    """The owner (or a superuser) assigns an official by user name; audited like every competition write."""
+    comp = _competition(competition_id)
+    if not access.may_assign(request.user, comp):
+        return _not_owner(request, comp)
+    try:
+        user = services.add_official(comp.id, request.POST.get("username", ""), _actor(request))
+    except ServiceError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"{user.get_username()} is now an official of {comp.name}.")
+    return redirect("setup-competition", comp.id)
+
+
+@official_only
+@require_POST
+def official_remove(request, competition_id, user_id):
+    comp = _competition(competition_id)
+    if not access.may_assign(request.user, comp):
+        return _not_owner(request, comp)
+    try:
+        user = services.remove_official(comp.id, user_id, _actor(request))
+    except ServiceError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"{user.get_username()} is no longer an official of {comp.name}.")
+    return redirect("setup-competition", comp.id)
+
+
+def _not_owner(request, comp):
+    owner = comp.owner.get_username() if comp.owner_id else "an administrator"
+    reason = f"Only the owner of {comp.name} or an administrator assigns its officials; ask {owner}."
+    return render(request, "officials/forbidden.html", {"reason": reason}, status=403)
 
 
 @official_only
