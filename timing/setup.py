@@ -162,11 +162,16 @@ def competition_edit(request, competition_id):
 
 @official_only
 def competition(request, competition_id):
-    comp = _competition(competition_id)
+    return _competition_page(request, _competition(competition_id))
+
+
+def _competition_page(request, comp, status=200, access_error=None):
     zone = comp.zone
     races = [(race, race.scheduled_at.astimezone(zone) if race.scheduled_at else None)
              for race in comp.races.in_schedule_order()]
-    return render(request, "officials/setup/competition.html", {"competition": comp, "races": races, **_access(request, comp)})
+    return render(request, "officials/setup/competition.html", {
+        "competition": comp, "races": races, **_access(request, comp), "access_error": access_error,
+    }, status=status)
 
 
 def _access(request, comp):
@@ -189,7 +194,7 @@ def official_add(request, competition_id):
     try:
         user = services.add_official(comp.id, request.POST.get("username", ""), _actor(request))
     except ServiceError as e:
-        messages.error(request, e.message)
+        return _competition_page(request, comp, status=e.status, access_error=e.message)
     else:
         messages.success(request, f"{user.get_username()} is now an official of {comp.name}.")
     return redirect("setup-competition", comp.id)
@@ -204,7 +209,7 @@ def official_remove(request, competition_id, user_id):
     try:
         user = services.remove_official(comp.id, user_id, _actor(request))
     except ServiceError as e:
-        messages.error(request, e.message)
+        return _competition_page(request, comp, status=e.status, access_error=e.message)
     else:
         messages.success(request, f"{user.get_username()} is no longer an official of {comp.name}.")
     return redirect("setup-competition", comp.id)
