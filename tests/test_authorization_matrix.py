@@ -12,7 +12,7 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from tests.callers import Caller, fast_password_hashing, make_caller, state_of, unchanged  # noqa: F401
+from tests.callers import Caller, fast_password_hashing, make_caller, session_caller, state_of, unchanged  # noqa: F401
 from timing import services
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,8 @@ from timing.classifications import create_classification  # noqa: E402
 from timing.devices import tokens as device_tokens  # noqa: E402
 from timing.formats import crossings as crossing_services  # noqa: E402
 from timing.models import (  # noqa: E402
-    Change, Classification, Competition, Crossing, HeldSplit, IdempotencyKey, Pair, Passing, Race, Screen, Start,
+    Change, Classification, ClassificationRace, Competition, Crossing, HeldSplit, IdempotencyKey, Pair, Passing, Race,
+    Screen, Start,
 )
 from timing.startlists import Entry, create_race  # noqa: E402
 
@@ -278,7 +279,7 @@ ACCESS = [
      {"_form": {"slot-pair": 1, "slot-lane": "inner"}}, form()),
     ("setup: swap lanes", "POST", "/officials/races/{e}/startlist/swap", {"_form": {"slot-pair": 1}}, form()),
     ("setup: pair up", "POST", "/officials/races/{e}/startlist/up", {"_form": {"slot-pair": 2}}, form()),
-    ("setup: close gaps", "POST", "/officials/races/{e}/startlist/close-gaps", {"_form": {}}, form(), ),
+    ("setup: close gaps", "POST", "/officials/races/{e}/startlist/close-gaps", {"_form": {}}, form()),
     ("setup: add an official", "POST", "/officials/competitions/{c}/officials/add", {"_form": {"username": "ofb"}},
      assigning()),
     ("setup: remove an official", "POST", "/officials/competitions/{c}/officials/{u}/remove", {"_form": {}}, assigning()),
@@ -326,12 +327,9 @@ def identity(who, people, raws):
 
 def everything():
     """Every row any write of this round touches, in every competition."""
-    rows = [Change, Competition, Race, Pair, Start, Passing, Crossing, HeldSplit, Classification, Screen, IdempotencyKey]
-    state = [list(m.objects.order_by("pk").values()) for m in rows]
-    state.append(sorted(Competition.officials.through.objects.values_list("competition_id", "user_id")))
-    state.append(sorted(Classification.races.through.objects.values_list("classification_id", "race_id"))
-                 if hasattr(Classification, "races") else [])
-    return state
+    rows = [Change, Competition, Race, Pair, Start, Passing, Crossing, HeldSplit, Classification, ClassificationRace,
+            Screen, IdempotencyKey, Competition.officials.through]
+    return [list(m.objects.order_by("pk").values()) for m in rows]
 
 
 def fill(value, ids):
@@ -357,9 +355,6 @@ def send_as(caller, method, url, body):
     if method == "GET":
         return caller.get(url)
     return caller.client.generic(method, url, json.dumps(body), content_type="application/json", headers=caller.headers)
-
-
-from tests.callers import session_caller  # noqa: E402
 
 
 @pytest.mark.parametrize("who", IDENTITIES)
