@@ -59,11 +59,33 @@ def record_script(race, upto_pair=None, actor=services.REPLAY):
         services.record_passing(race.id, pair, lane, point, ms, actor, invented=invented)
 
 
+def make_official(username, *competitions):
+    """A user with the officials' permission, assigned to these competitions (timing/access.py)."""
+    user = User.objects.create_user(username, password="correct horse battery staple")
+    user.user_permissions.add(Permission.objects.get(codename="enter_times"))
+    for comp in competitions:
+        comp.officials.add(user)
+    return user
+
+
 @pytest.fixture
 def official(db):
-    user = User.objects.create_user("official", password="correct horse battery staple")
-    user.user_permissions.add(Permission.objects.get(codename="enter_times"))
-    return user
+    """An official of every competition the test has or makes, whichever fixture makes it and
+    in whatever order: what most tests need. Competition scoping has its own identities in
+    tests/test_authorization_matrix.py and tests/test_access.py."""
+    from django.db.models.signals import post_save
+
+    from timing.models import Competition
+
+    user = make_official("official", *Competition.objects.all())
+
+    def assign(sender, instance, created, **kwargs):
+        if created:
+            instance.officials.add(user)
+
+    post_save.connect(assign, sender=Competition, weak=False, dispatch_uid="official-fixture")
+    yield user
+    post_save.disconnect(sender=Competition, dispatch_uid="official-fixture")
 
 
 @pytest.fixture

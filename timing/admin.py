@@ -37,6 +37,7 @@ class RaceInline(admin.TabularInline):
 class CompetitionAdmin(admin.ModelAdmin):
     list_display = ("name", "venue", "starts_on", "ends_on", "olympic")
     search_fields = ("name", "venue")
+    filter_horizontal = ("officials",)  # who may write to it (timing/access.py)
     inlines = [RaceInline]
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import schedule, screens
-from .apiauth import authenticate, error, write_api
+from .apiauth import authorize, error, write_api
 from .messages import now_ms
 from .models import Competition
 from .services import set_all_screens, set_screen
@@ -35,7 +35,7 @@ def _version(comp_id):
 
 
 def screens_list(request, competition_id):
-    credential, refused = authenticate(request)
+    credential, refused = authorize(request, {"competition_id": competition_id})
     if refused:
         return refused
     comp = Competition.objects.filter(pk=competition_id).first()

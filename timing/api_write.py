@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import bodies, schedule, services, snapshot, startlists
-from .apiauth import authenticate, write_api
+from .apiauth import authenticate, authorize, write_api
 from .classifications import create_classification, delete_classification, edit_classification
 from .models import HeldSplit, Race
 from .formats import crossings as crossing_services
@@ -230,7 +230,7 @@ def held_json(h):
 def held(request, race_id):
     """The device splits of a race that wait for an official (timing/rules/assign.py), oldest first.
     For officials and devices only: a held split is not a result."""
-    credential, refused = authenticate(request)
+    credential, refused = authorize(request, {"race_id": race_id})
     if refused:
         return refused
     if not Race.objects.filter(pk=race_id).exists():

@@ -3,8 +3,8 @@
     @write_api(required={"pair": int}, optional={"restart": bool})
     def start(request, actor, data, race_id): ...
 
-It composes three jobs, each in its own module: who is writing (timing/credentials.py: 401/403,
-CSRF for sessions), what the body must be (timing/bodies.py: 400/415), and retries
+It composes three jobs, each in its own module: who is writing and whether they may write to the
+target's competition (timing/credentials.py and timing/access.py: 401/403, CSRF for sessions), what the body must be (timing/bodies.py: 400/415), and retries
 (timing/idempotency.py: the first answer replayed). 405 for any other method than the endpoint's. The view itself
 calls the service layer and returns (status, data); a ServiceError becomes its JSON error.
 """
@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from .bodies import MAX_BODY, error, parse_body, read_document  # noqa: F401 - imported from here by the endpoints
-from .credentials import PERMISSION, authenticate  # noqa: F401
+from .credentials import PERMISSION, authenticate, authorize  # noqa: F401
 from .idempotency import REPLAYED, idempotent  # noqa: F401
 from .services import ServiceError
 
@@ -43,7 +43,7 @@ def write_api(required=None, optional=None, method="POST", document=None):
         def wrapper(request, **kwargs):
             if request.method != method:
                 return error(405, f"Use {method} for {request.path}.", None, Allow=method)
-            credential, refused = authenticate(request)
+            credential, refused = authorize(request, kwargs)
             if refused:
                 return refused
             try:

@@ -23,9 +23,25 @@ def _csrf_failure(request):
 
 
 class Credential:
-    def __init__(self, actor, ident):
+    def __init__(self, actor, ident, user=None, token=None):
         self.actor = actor
         self.ident = ident  # namespaces Idempotency-Keys: one caller never sees another's answers
+        self.user = user  # an official's session, or
+        self.token = token  # a device's token, whose competition scopes it (timing/access.py)
+
+
+def authorize(request, kwargs):
+    """`authenticate`, then the competition check of timing/access.py for the URL's target:
+    403 with the reason (a token of another competition, an official not assigned to it)."""
+    from .access import refusal
+
+    credential, refused = authenticate(request)
+    if refused:
+        return None, refused
+    reason = refusal(credential, kwargs)
+    if reason:
+        return None, error(403, reason, "competition")
+    return credential, None
 
 
 def authenticate(request):
@@ -43,7 +59,7 @@ def authenticate(request):
         if token.revoked:
             return None, error(403, f"The token of device '{token.name}' was revoked.", "Authorization")
         # Bearer requests skip CSRF: a browser never attaches this header on its own.
-        return Credential(Actor.from_device(token.name), f"device:{token.pk}"), None
+        return Credential(Actor.from_device(token.name), f"device:{token.pk}", token=token), None
     user = request.user
     if not user.is_authenticated:
         return None, error(401, "Log in as an official or send a device token.", None, WWW_Authenticate="Bearer")
@@ -52,4 +68,4 @@ def authenticate(request):
     reason = _csrf_failure(request)
     if reason:
         return None, error(403, f"CSRF check failed ({reason}); reload the page and try again.", "csrf")
-    return Credential(Actor.official(user), f"user:{user.pk}"), None
+    return Credential(Actor.official(user), f"user:{user.pk}", user=user), None

@@ -31,6 +31,14 @@ class Competition(models.Model):
         help_text="The dump_id of the backup this competition was loaded from (manage.py loadcompetition): "
         "a second load of the same file is refused.",
     )
+    officials = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="officiated",
+        help_text="The officials who may write to it (superusers reach every competition).",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned",
+        help_text="The official who created it: she adds and removes its officials.",
+    )
 
     def __str__(self):
         return self.name
@@ -320,6 +328,10 @@ class DeviceToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    competition = models.ForeignKey(
+        Competition, null=True, blank=True, on_delete=models.CASCADE, related_name="device_tokens",
+        help_text="The one competition it may write to; empty: every competition (the venue's own devices).",
+    )
 
     objects = DeviceTokenQuerySet.as_manager()
 

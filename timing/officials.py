@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from . import audit as trail
+from . import access, audit as trail
 
 from .apiauth import PERMISSION
 from .brakes import login_brake
@@ -41,7 +41,8 @@ class LogoutView(auth_views.LogoutView):
 
 
 def official_only(view):
-    """Anonymous visitors go to the login page; logged-in non-officials get 403."""
+    """Anonymous visitors go to the login page; logged-in non-officials get 403, and so does an
+    official on a page of a competition she is not assigned to (timing/access.py), with the reason."""
 
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -50,6 +51,9 @@ def official_only(view):
             return redirect_to_login(request.get_full_path())
         if not request.user.has_perm(PERMISSION):
             raise PermissionDenied("Only officials can open the console.")
+        reason = access.user_refusal(request.user, access.target_competition(kwargs))
+        if reason:
+            return render(request, "officials/forbidden.html", {"reason": reason}, status=403)
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
@@ -88,8 +92,9 @@ def next_race(race):
 
 @official_only
 def races(request):
+    mine = access.competitions_of(request.user)
     return render(request, "officials/races.html", {
-        "races": Race.objects.listed(), "competitions": Competition.objects.order_by("-starts_on", "name"),
+        "races": Race.objects.listed().filter(competition__in=mine), "competitions": mine.order_by("-starts_on", "name"),
     })
 
 

@@ -596,12 +596,51 @@ def create_competition(data, actor):
     """A new competition, its schedule empty. Audited as the competition's first version."""
     values = _competition_values(data)
     with transaction.atomic():
-        comp = Competition.objects.create(**values, version=1)
+        comp = Competition.objects.create(**values, version=1, owner=actor.user)
+        if actor.user is not None:  # its creator owns it and officiates it (timing/access.py)
+            comp.officials.add(actor.user)
         Change.objects.create(
             competition=comp, version=1, action="competition", source=actor.source, actor=actor.user,
             device=actor.device, new_value=_competition_audit(comp)[:200],
         )
     return comp
+
+
+def add_official(competition_id, username, actor):
+    """Assign an official to a competition: she may then write to it and open its pages."""
+    from django.contrib.auth import get_user_model
+
+    name = str(username or "").strip()
+    user = get_user_model().objects.filter(username=name).first() if name else None
+    if user is None:
+        raise NotFound(f"There is no user '{name[:40]}': an administrator creates the account first.", "username")
+    if not user.is_active or not user.has_perm("timing.enter_times"):
+        raise Invalid(f"{user.get_username()} is not an official: an administrator gives the account the "
+                      "'enter times' permission (or the officials' group) first.", "username")
+
+    def change(comp):
+        if comp.officials.filter(pk=user.pk).exists():
+            raise Invalid(f"{user.get_username()} is already an official of {comp.name}.", "username")
+        comp.officials.add(user)
+        return user, {"new_value": user.get_username()[:200]}
+
+    return _write_competition(competition_id, "official added", actor, change)
+
+
+def remove_official(competition_id, user_id, actor):
+    """Take an official off a competition. Its owner stays: an administrator changes the owner."""
+
+    def change(comp):
+        user = comp.officials.filter(pk=user_id).first() if isinstance(user_id, int) else None
+        if user is None:
+            raise NotFound(f"User {user_id} is not an official of {comp.name}.", "user")
+        if user.pk == comp.owner_id:
+            raise Invalid(f"{user.get_username()} owns {comp.name} and stays its official; an administrator can "
+                          "change the owner in the admin.", "user")
+        comp.officials.remove(user)
+        return user, {"old_value": user.get_username()[:200]}
+
+    return _write_competition(competition_id, "official removed", actor, change)
 
 
 def update_competition(competition_id, data, actor):

@@ -10,14 +10,15 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib import messages
 from django.core.files.uploadhandler import MemoryFileUploadHandler
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from . import services, startlists
-from .models import Competition, Race
+from . import access, services, startlists
+from .models import Competition, DeviceToken, Race
 from .officials import official_only
 from .services import Actor, ServiceError
 
@@ -130,7 +131,7 @@ def _race(race_id):
 @official_only
 def competitions(request):
     return render(request, "officials/setup/competitions.html", {
-        "competitions": Competition.objects.order_by("-starts_on", "name"),
+        "competitions": access.competitions_of(request.user).order_by("-starts_on", "name"),
     })
 
 
@@ -179,11 +180,63 @@ def competition_edit(request, competition_id):
 
 @official_only
 def competition(request, competition_id):
-    comp = _competition(competition_id)
+    return _competition_page(request, _competition(competition_id))
+
+
+def _competition_page(request, comp, status=200, access_error=None):
     zone = comp.zone
     races = [(race, race.scheduled_at.astimezone(zone) if race.scheduled_at else None)
              for race in comp.races.in_schedule_order()]
-    return render(request, "officials/setup/competition.html", {"competition": comp, "races": races})
+    return render(request, "officials/setup/competition.html", {
+        "competition": comp, "races": races, **_access(request, comp), "access_error": access_error,
+    }, status=status)
+
+
+def _access(request, comp):
+    """Who may write to the competition: its officials, and the device tokens that reach it
+    (its own and the unscoped ones, which reach every competition)."""
+    tokens = DeviceToken.objects.active().filter(Q(competition=comp) | Q(competition__isnull=True)).order_by("name")
+    return {
+        "officials": comp.officials.order_by("username"), "may_assign": access.may_assign(request.user, comp),
+        "tokens": tokens,
+    }
+
+
+@official_only
+@require_POST
+def official_add(request, competition_id):
+    """The owner (or a superuser) assigns an official by user name; audited like every competition write."""
+    comp = _competition(competition_id)
+    if not access.may_assign(request.user, comp):
+        return _not_owner(request, comp)
+    try:
+        user = services.add_official(comp.id, request.POST.get("username", ""), _actor(request))
+    except ServiceError as e:
+        return _competition_page(request, comp, status=e.status, access_error=e.message)
+    else:
+        messages.success(request, f"{user.get_username()} is now an official of {comp.name}.")
+    return redirect("setup-competition", comp.id)
+
+
+@official_only
+@require_POST
+def official_remove(request, competition_id, user_id):
+    comp = _competition(competition_id)
+    if not access.may_assign(request.user, comp):
+        return _not_owner(request, comp)
+    try:
+        user = services.remove_official(comp.id, user_id, _actor(request))
+    except ServiceError as e:
+        return _competition_page(request, comp, status=e.status, access_error=e.message)
+    else:
+        messages.success(request, f"{user.get_username()} is no longer an official of {comp.name}.")
+    return redirect("setup-competition", comp.id)
+
+
+def _not_owner(request, comp):
+    owner = comp.owner.get_username() if comp.owner_id else "an administrator"
+    reason = f"Only the owner of {comp.name} or an administrator assigns its officials; ask {owner}."
+    return render(request, "officials/forbidden.html", {"reason": reason}, status=403)
 
 
 @official_only

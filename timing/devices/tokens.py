@@ -13,11 +13,11 @@ def digest(raw):
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue(name):
-    """Create a token for device `name`; returns (DeviceToken, raw token). The raw token is
-    shown once and never stored."""
+def issue(name, competition=None):
+    """Create a token for device `name`, for one competition or (None) every one; returns
+    (DeviceToken, raw token). The raw token is shown once and never stored."""
     raw = PREFIX + secrets.token_urlsafe(32)
-    return DeviceToken.objects.create(name=name, token_hash=digest(raw)), raw
+    return DeviceToken.objects.create(name=name, token_hash=digest(raw), competition=competition), raw
 
 
 def find(raw):
