@@ -243,6 +243,7 @@ ACCESS = [
      {"name": "Sprint cup", "kind": "custom", "races": ["{r}"]}, api(201)),
     ("edit a classification", "POST", "/api/classifications/{k}/edit",
      {"name": "Renamed cup", "kind": "custom", "races": ["{r}", "{e}"]}, api(200)),
+    ("delete a classification", "POST", "/api/classifications/{k}/delete", {}, api(200)),
     ("record a crossing", "POST", "/api/races/{m}/crossings", {"bib": 7, "time": "61.20"}, api(201)),
     ("set a bib's status", "POST", "/api/races/{m}/bib-status", {"bib": 2, "status": "DNS"}, api(200)),
     ("correct a crossing", "POST", "/api/crossings/{x}/correct", {"time": "30.10", "reason": "photo"}, api(200)),
