@@ -178,3 +178,11 @@ def test_the_migration_assigns_todays_officials_to_todays_competitions(two):
     for comp in (a, b):
         assert sorted(comp.officials.values_list("username", flat=True)) == ["direct", "grouped"]
     assert direct.officiated.count() == 2
+
+
+def test_the_demo_official_officiates_every_competition_of_the_local_demo(two, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("demoofficial", stdout=out)
+    assert "official of all 2 competitions" in out.getvalue()
+    assert all(comp.officials.filter(username="official").exists() for comp in two)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.management.base import BaseCommand, CommandError
 
 from timing.checks import DEMO_PASSWORD
+from timing.models import Competition
 
 
 class Command(BaseCommand):
@@ -20,4 +21,9 @@ class Command(BaseCommand):
         user.is_staff = True
         user.save()
         user.user_permissions.add(Permission.objects.get(codename="enter_times"))
-        self.stdout.write(f"Demo official: username 'official', password '{password}' (log in at /login/)")
+        # A local demo: she officiates every competition there is (run it after loaddemo, as `make demo` does).
+        competitions = list(Competition.objects.all())
+        for comp in competitions:
+            comp.officials.add(user)
+        self.stdout.write(f"Demo official: username 'official', password '{password}' (log in at /login/), "
+                          f"official of all {len(competitions)} competitions")
