@@ -106,7 +106,10 @@ class World:
         manage(self.env, "shell", "-c", (
             "from django.contrib.auth.models import Permission, User; "
             f"u = User.objects.create_user({username!r}, password={password!r}); "
-            "u.user_permissions.add(Permission.objects.get(codename='enter_times'))"
+            "u.user_permissions.add(Permission.objects.get(codename='enter_times')); "
+            # an official of every competition the world has (timing/access.py scopes officials)
+            "from timing.models import Competition; "
+            "[c.officials.add(u) for c in Competition.objects.all()]"
         ))
         return username, password
 

@@ -130,6 +130,7 @@ def test_the_pages_link_to_the_result_list(client, startlist_race):
     assert url in client.get(reverse("spectator", args=[startlist_race.id])).content.decode()
     user = User.objects.create_user("judge", password="correct horse battery staple")
     user.user_permissions.add(Permission.objects.get(codename="enter_times"))
+    startlist_race.competition.officials.add(user)  # the officials' list shows her competitions
     client.force_login(user)
     assert url in client.get(reverse("officials")).content.decode()
 
