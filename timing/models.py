@@ -137,13 +137,17 @@ class Race(models.Model):
         return measuring_points(self.distance)
 
     def applicable_records(self):
-        """Records a time in this race can break: world, Olympic at the Games, the venue's, national."""
-        kinds = ["WR", "NR"] + (["OR"] if self.competition.olympic else [])
-        records = Record.objects.filter(category=self.category, distance=self.distance, kind__in=kinds)
-        venue = Record.objects.filter(
-            category=self.category, distance=self.distance, kind="TR", venue=self.competition.venue
-        )
-        return list(records) + (list(venue) if self.competition.venue else [])
+        """Records a time in this race can break (see record_applies), in one query."""
+        records = Record.objects.filter(category=self.category, distance=self.distance).order_by("id")
+        return [r for r in records if self.record_applies(r.kind, r.venue)]
+
+    def record_applies(self, kind, venue):
+        """World and national records always; Olympic ones at the Games; a track record at its venue."""
+        if kind in ("WR", "NR"):
+            return True
+        if kind == "OR":
+            return self.competition.olympic
+        return kind == "TR" and bool(self.competition.venue) and venue == self.competition.venue
 
 
 class PairQuerySet(models.QuerySet):

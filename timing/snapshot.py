@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import F
 
 from .messages import dumps
-from .models import HeldSplit, Passing, PersonalBest, Race, Start
+from .models import HeldSplit, Pair, Passing, PersonalBest, Race, Record, Start
+from .prepared import Prepared
 from .rules import board as rules
 from .rules import projection, team_pursuit
 from .rules.points import LAP_COUNTER_FROM, laps_to_go, next_point
@@ -43,28 +44,15 @@ def by_kind(race):
 def build_pairs(race):
     """The pair-shaped snapshot: an individual distance, or a team pursuit (heats as pairs).
 
-    It runs twice in every write (the board before and after), so it reads plain rows with a
-    handful of queries instead of model instances.
+    Every write builds it (the board after the change), so it reads plain rows with a handful
+    of prepared queries (timing/prepared.py) instead of model instances.
     """
-    pairs = list(race.pairs.order_by("number").values_list("number", "started_at"))
-    starts = list(
-        Start.objects.filter(pair__race=race).values(
-            "id", "lane", "status", "status_reason", "fell", "skater_id", "team_skaters",
-            pair_number=F("pair__number"), name=F("skater__name"), nation=F("skater__nation"),
-            skater_invented=F("skater__invented"),
-        )
-    )
+    pairs = _PAIRS(race.id)
+    starts = _STARTS(race.id)
     passings = {}
-    for p in (
-        Passing.objects.current().filter(start__pair__race=race).order_by("distance")
-        .values("id", "start_id", "distance", "time_ms", "invented", "source")
-    ):
+    for p in _PASSINGS(race.id):
         passings.setdefault(p["start_id"], []).append(p)
-    bests = {
-        b["skater_id"]: b
-        for b in PersonalBest.objects.filter(distance=race.distance, skater__in=[s["skater_id"] for s in starts])
-        .values("skater_id", "pb_ms", "sb_ms")
-    }
+    bests = {b["skater_id"]: b for b in _BESTS(race.distance, race.id)}
     rule_starts = []
     for s in starts:
         best = bests.get(s["skater_id"], {})
@@ -78,7 +66,10 @@ def build_pairs(race):
             sb_ms=best.get("sb_ms"),
         ))
     teams = _team_rules(race)
-    records = [rules.Record(r.kind, r.time_ms, r.nation) for r in race.applicable_records()]
+    records = [
+        rules.Record(kind, ms, nation)
+        for kind, ms, nation, venue in _RECORDS(race.category, race.distance) if race.record_applies(kind, venue)
+    ]
     board = teams.compute_board(race.distance, rule_starts, records) if teams else \
         rules.compute_board(race.distance, rule_starts, records)
     projected = _projections(race.distance, rule_starts)
@@ -129,6 +120,35 @@ def build_pairs(race):
     return snap
 
 
+# The board's reads, compiled once per database (timing/prepared.py): each takes a race id.
+_PAIRS = Prepared(lambda race: Pair.objects.filter(race_id=race).order_by("number").values_list("number", "started_at"), int)
+_STARTS = Prepared(
+    lambda race: Start.objects.filter(pair__race_id=race).values(
+        "id", "lane", "status", "status_reason", "fell", "skater_id", "team_skaters",
+        pair_number=F("pair__number"), name=F("skater__name"), nation=F("skater__nation"),
+        skater_invented=F("skater__invented"),
+    ),
+    int,
+)
+_PASSINGS = Prepared(
+    lambda race: Passing.objects.current().filter(start__pair__race_id=race).order_by("distance")
+    .values("id", "start_id", "distance", "time_ms", "invented", "source"),
+    int,
+)
+_BESTS = Prepared(
+    lambda distance, race: PersonalBest.objects.filter(
+        distance=distance, skater_id__in=Start.objects.filter(pair__race_id=race).values("skater_id")
+    ).values("skater_id", "pb_ms", "sb_ms"),
+    int, int,
+)
+_RECORDS = Prepared(
+    lambda category, distance: Record.objects.filter(category=category, distance=distance)
+    .values_list("kind", "time_ms", "nation", "venue"),
+    str, int,
+)
+_HELD = Prepared(lambda race: HeldSplit.objects.open().filter(start__pair__race_id=race).values_list("id", flat=True), int)
+
+
 def _team_rules(race):
     return team_pursuit if race.kind == Race.TEAM_PURSUIT else None
 
@@ -148,7 +168,7 @@ def race_summary(race):
         "current_pair": race.current_pair,
         "demo": race.demo,
         "replay_of": race.replay_of_id,
-        "held": HeldSplit.objects.open().filter(start__pair__race_id=race.id).count(),
+        "held": len(_HELD(race.id)),
         "competition": {"id": race.competition_id, "name": race.competition.name, "venue": race.competition.venue},
     }
 
