@@ -104,25 +104,42 @@ class Server:
             psql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ns(pid):
+    """CPU time the server has used, its ended threads included (Django runs each request's view in
+    a thread of its own), in ns: utime + stime of /proc/<pid>/stat. It counts in clock ticks, so
+    one request's figure is coarse; the sum over many is steadier on a shared machine than wall
+    time, which includes waiting for a core and for the disk."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1_000_000_000 // TICK
+
+
 async def measure(server, passings, warmup):
-    """[(oval ms, bare ms)], alternating one Oval POST and one bare POST."""
+    """[(oval ms, bare ms, oval server CPU ms, bare server CPU ms)], alternating one Oval POST and
+    one bare POST."""
     oval, bare = Http(server.port), Http(server.port)
     auth = [f"Authorization: Bearer {server.token}", "Content-Type: application/json"]
+    pid = server.proc.pid
     samples = []
     for i, (pair, lane, point, ms) in enumerate(passings):
         body = json.dumps({"pair": pair, "lane": lane, "distance": point, "time_ms": ms}).encode()
+        c0 = cpu_ns(pid)
         t0 = time.perf_counter()
         status, answer = await oval.request("POST", f"/api/races/{server.race}/passings", body,
                                             [*auth, f"Idempotency-Key: {secrets.token_hex(8)}"])
         t1 = time.perf_counter()
+        c1 = cpu_ns(pid)
         if status != 201:
             raise RuntimeError(f"Oval's POST answered {status}: {answer[:300]!r}")
         status, answer = await bare.request("POST", "/bench/bare", body, ["Content-Type: application/json"])
         t2 = time.perf_counter()
+        c2 = cpu_ns(pid)
         if status != 201:
             raise RuntimeError(f"the bare POST answered {status}: {answer[:300]!r}")
         if i >= warmup:
-            samples.append(((t1 - t0) * 1000, (t2 - t1) * 1000))
+            samples.append(((t1 - t0) * 1000, (t2 - t1) * 1000, (c1 - c0) / 1e6, (c2 - c1) / 1e6))
     oval.close()
     bare.close()
     return samples
@@ -183,10 +200,11 @@ async def run(args):
             server = Server(key, workdir).start()
             try:
                 samples = await measure(server, script[: args.count + args.warmup], args.warmup)
-                oval = [o for o, _ in samples]
-                bare = [b for _, b in samples]
-                rows.append((key, len(samples), statistics.median(oval), p90(oval), statistics.median(bare), p90(bare)))
-                print(f"  {CONFIGS[key][0]}: Oval {rows[-1][2]:.1f} ms, bare {rows[-1][4]:.1f} ms (medians)")
+                oval, bare, oval_cpu, bare_cpu = (list(column) for column in zip(*samples))
+                rows.append((key, len(samples), statistics.median(oval), p90(oval), statistics.median(bare), p90(bare),
+                             statistics.mean(oval_cpu), statistics.mean(bare_cpu)))
+                print(f"  {CONFIGS[key][0]}: Oval {rows[-1][2]:.1f} ms, bare {rows[-1][4]:.1f} ms (medians); "
+                      f"server CPU {rows[-1][6]:.1f} / {rows[-1][7]:.1f} ms (means)")
                 if key == args.profile and not args.no_profile:
                     rest = script[args.count + args.warmup:]
                     raw = await profile(server, rest, workdir / "profile.txt")
@@ -209,11 +227,17 @@ def table(rows, profiled, before, after):
         "One Daphne per database; Oval's device POST and the bare view's POST alternate request by request, "
         "each over its own keep-alive connection, nothing else connected.",
         "",
-        "| database | requests each | Oval POST p50 / p90 ms | bare insert p50 / p90 ms | Oval / bare (p50) |",
-        "|---|---:|---:|---:|---:|",
+        "The server's CPU per request (its utime + stime, read before and after each request, summed over all "
+        "requests of a kind: the mean) is the steadier figure on a shared machine: it leaves out the time a "
+        "request waits for a core, and for the disk.",
+        "",
+        "| database | requests each | Oval POST p50 / p90 ms | bare insert p50 / p90 ms | Oval / bare (p50) "
+        "| server CPU ms per POST: Oval / bare (mean) | Oval / bare (CPU) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for key, n, op50, op90, bp50, bp90 in rows:
-        out.append(f"| {CONFIGS[key][0]} | {n} | {op50:.1f} / {op90:.1f} | {bp50:.1f} / {bp90:.1f} | {op50 / bp50:.2f}× |")
+    for key, n, op50, op90, bp50, bp90, ocpu, bcpu in rows:
+        out.append(f"| {CONFIGS[key][0]} | {n} | {op50:.1f} / {op90:.1f} | {bp50:.1f} / {bp90:.1f} | {op50 / bp50:.2f}× "
+                   f"| {ocpu:.2f} / {bcpu:.2f} | {ocpu / bcpu:.2f}× |")
     if profiled:
         key, n, total, found = profiled
         out += ["", f"Profile: py-spy at 500 Hz on the Daphne process, {n} more device POSTs on {CONFIGS[key][0]}, "
@@ -222,7 +246,7 @@ def table(rows, profiled, before, after):
                 "| step | share of busy samples |", "|---|---:|"]
         out += [f"| {label} | {share * 100:.0f} % |" for label, share in found.items()]
     elif profiled is None:
-        out += ["", "No profile: py-spy is not installed (`.venv/bin/pip install py-spy`)."]
+        out += ["", "No profile (`--no-profile`, or py-spy is not installed)."]
     return "\n".join(out)
 
 
