@@ -91,3 +91,36 @@ def test_concurrent_twins_store_one_passing_and_get_the_same_answer(callers, sta
     assert [status for status, _ in answers] == [201] * 4
     assert len({body for _, body in answers}) == 1
     assert Passing.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+
+
+def _sweep_due(monkeypatch, due):
+    from timing import idempotency
+
+    monkeypatch.setattr(idempotency, "_last_sweep", float("-inf") if due else __import__("time").monotonic())
+
+
+def test_expired_keys_are_deleted_by_the_first_write_once_the_sweep_is_due(callers, startlist_race, monkeypatch):
+    from django.utils import timezone
+
+    from timing.idempotency import KEY_LIFETIME
+
+    old = IdempotencyKey.objects.create(credential="device:99", key="old", fingerprint="x", status=201, body="{}")
+    young = IdempotencyKey.objects.create(credential="device:99", key="young", fingerprint="x", status=201, body="{}")
+    IdempotencyKey.objects.filter(pk=old.pk).update(created_at=timezone.now() - KEY_LIFETIME - timezone.timedelta(minutes=1))
+    _sweep_due(monkeypatch, due=False)
+    assert callers["device"].post(url(startlist_race), BODY, headers={"Idempotency-Key": "a"}).status_code == 201
+    assert IdempotencyKey.objects.filter(pk=old.pk).exists()  # not yet: the last sweep was just now
+    _sweep_due(monkeypatch, due=True)
+    assert callers["device"].post(url(startlist_race), {**BODY, "pair": 14}, headers={"Idempotency-Key": "b"}).status_code == 201
+    assert not IdempotencyKey.objects.filter(pk=old.pk).exists()
+    assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"young", "a", "b"}
+
+
+def test_a_write_between_sweeps_runs_no_delete_and_no_lookup_before_its_insert(callers, startlist_race, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    _sweep_due(monkeypatch, due=False)
+    with CaptureQueriesContext(connection) as seen:
+        assert callers["device"].post(url(startlist_race), BODY, headers={"Idempotency-Key": "k1"}).status_code == 201
+    sql = [q["sql"] for q in seen.captured_queries if "timing_idempotencykey" in q["sql"]]
+    assert [s.split()[0] for s in sql] == ["INSERT", "UPDATE"], sql

@@ -8,6 +8,7 @@ from django.db.models import F
 from . import topics
 from .messages import dumps, now_ms
 from .models import Classification, ClassificationRace, Competition, Passing, Race, Start
+from .prepared import Prepared
 from .publish import publish_on_commit
 from .rules import classification as rules
 from .rules.board import OK
@@ -193,6 +194,12 @@ def push_on_commit(classification, competition_version):
     publish_on_commit(topics.group(topics.COMPETITION, classification.competition_id), (competition_version, text))
 
 
+#: Every finish's write asks this: compiled once (timing/prepared.py).
+_COUNTED_IN = Prepared(
+    lambda race: ClassificationRace.objects.filter(race_id=race).values_list("classification_id", flat=True), int
+)
+
+
 def push_for_race(race, audit):
     """After a committed change of `race`: every classification it counts in, recomputed and sent.
     Called inside the race's write transaction, so the table is the one the commit makes.
@@ -203,7 +210,7 @@ def push_for_race(race, audit):
     distance = audit.get("distance")
     if distance is not None and distance != race.distance:
         return
-    ids = list(ClassificationRace.objects.filter(race_id=race.id).values_list("classification_id", flat=True))
+    ids = _COUNTED_IN(race.id)
     if not ids:
         return
     version = Competition.objects.filter(pk=race.competition_id).values_list("version", flat=True).get()

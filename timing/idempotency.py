@@ -1,5 +1,6 @@
 """Idempotency-Key: a retried write gets the first answer instead of being written twice."""
 import hashlib
+import time
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -12,6 +13,11 @@ from .models import IdempotencyKey
 #: How long a stored answer is kept for retries.
 KEY_LIFETIME = timedelta(hours=24)
 REPLAYED = "Idempotent-Replayed"
+#: Expired keys are deleted by the first successful write after this many seconds, not by every
+#: write: the delete was one of a write's few statements, and a key kept a little past its 24 h
+#: does no harm (it can only replay an answer its sender already had).
+SWEEP_EVERY = 300
+_last_sweep = float("-inf")
 
 
 def _fingerprint(request):
@@ -40,20 +46,16 @@ def idempotent(request, credential, call):
     if not _valid_key(key):
         return error(400, "An Idempotency-Key is 1 to 200 visible ASCII characters (a UUID will do).", "Idempotency-Key")
     fingerprint = _fingerprint(request)
-    found = IdempotencyKey.objects.filter(credential=credential.ident, key=key).first()
-    if found is not None:
-        return _replay(found, fingerprint)
     try:
         with transaction.atomic():
-            # Inserted first: a concurrent twin blocks on the unique index until this commits.
+            # Inserted first, with no lookup before it: a key seen before (a retry) fails on the
+            # unique index, and a concurrent twin blocks on it until this commits.
             record = IdempotencyKey.objects.create(credential=credential.ident, key=key, fingerprint=fingerprint)
             response = call()
             if 200 <= response.status_code < 300:
                 record.status, record.body = response.status_code, response.content.decode()
                 record.save(update_fields=["status", "body"])
-                IdempotencyKey.objects.filter(
-                    credential=credential.ident, created_at__lt=timezone.now() - KEY_LIFETIME
-                ).delete()
+                _sweep()
             else:
                 transaction.set_rollback(True)
     except IntegrityError:
@@ -62,3 +64,12 @@ def idempotent(request, credential, call):
             return error(409, "A request with this Idempotency-Key is still being handled; retry.", "Idempotency-Key")
         return _replay(found, fingerprint)
     return response
+
+
+def _sweep():
+    """Delete every credential's expired keys, at most once per SWEEP_EVERY in this process."""
+    global _last_sweep
+    now = time.monotonic()
+    if now - _last_sweep >= SWEEP_EVERY:
+        _last_sweep = now
+        IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEY_LIFETIME).delete()

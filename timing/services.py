@@ -17,6 +17,7 @@ from django.utils import timezone
 from . import classification_table, schedule, snapshot, startlists, topics
 from .messages import race_update, schedule_update
 from .models import Change, Competition, Crossing, HeldSplit, Pair, Passing, Race, Record, Source, Start
+from .prepared import Prepared
 from .publish import publish_on_commit
 from .rules import RuleConflict, RuleError, mass_start, team_pursuit
 from .rules.assign import assign_point
@@ -102,7 +103,7 @@ def _write(race_id, action, actor, change):
             listed = schedule.race_row(race, race.competition.zone)
             result, audit = change(race)
             Race.objects.filter(pk=race.pk).update(version=F("version") + 1)
-            race.refresh_from_db(fields=["version", "state", "current_pair"])
+            [(race.version, race.state, race.current_pair)] = _RACE_ROW(race.id)
             Change.objects.create(
                 race=race, version=race.version, action=action, source=actor.source,
                 actor=actor.user, device=actor.device, **audit,
@@ -173,17 +174,24 @@ def _start(race, pair_number, lane):
         raise Invalid(f"Lane '{str(lane)[:20]}' does not exist: use 'inner' or 'outer'.", "lane")
     if isinstance(pair_number, bool) or not isinstance(pair_number, int):
         raise Invalid("The pair must be a number, such as 15.", "pair")
-    pair = race.pairs.filter(number=pair_number).first()
-    if pair is None:
-        raise NotFound(f"{race.title} has no pair {pair_number}.", "pair")
-    start = pair.starts.select_related("skater").filter(lane=lane).first()
+    start = Start.objects.select_related("skater", "pair").filter(
+        pair__race=race, pair__number=pair_number, lane=lane
+    ).first()
     if start is None:
+        if not race.pairs.filter(number=pair_number).exists():
+            raise NotFound(f"{race.title} has no pair {pair_number}.", "pair")
         raise NotFound(f"Pair {pair_number} has nobody in the {lane} lane.", "lane")
     return start
 
 
+#: A start's current times, on every entry's path: compiled once (timing/prepared.py).
+_TIMES = Prepared(lambda start: Passing.objects.current().filter(start_id=start).values_list("distance", "time_ms"), int)
+#: What a change may have moved of the locked race row, read back after the version bump.
+_RACE_ROW = Prepared(lambda race: Race.objects.filter(pk=race).values_list("version", "state", "current_pair"), int)
+
+
 def _times(start):
-    return {p.distance: p.time_ms for p in start.passings.current()}
+    return dict(_TIMES(start.id))
 
 
 def _open(race):
