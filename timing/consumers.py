@@ -7,7 +7,7 @@ from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from . import topics
+from . import gcpolicy, topics
 from .hub import hub
 from .messages import snapshot_frame
 from .wire import bound_kernel_buffer, daphne_wire, send_frame
@@ -38,11 +38,14 @@ class ReadOnlySocket(AsyncWebsocketConsumer):
         asyncio.wait() per message to listen to one source only."""
         self.scope = scope
         self.base_send = send
+        gcpolicy.socket_opened()
         try:
             while True:
                 await self.dispatch(await receive())
         except StopConsumer:
             pass
+        finally:
+            gcpolicy.socket_closed()  # its garbage is collected with others' (timing/gcpolicy.py)
 
     async def dispatch(self, message):
         handler = getattr(self, get_handler_name(message), None)

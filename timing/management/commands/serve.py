@@ -2,7 +2,7 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-from timing import checks, server
+from timing import checks, gcpolicy, server
 
 
 class Command(BaseCommand):
@@ -50,4 +50,6 @@ class Command(BaseCommand):
                     name="championship", daemon=True,
                 ).start()
 
-        server.build(host, port, ready=ready, proxy_headers=proxy_headers, backlog=backlog).run()
+        daphne = server.build(host, port, ready=ready, proxy_headers=proxy_headers, backlog=backlog)
+        gcpolicy.configure()  # everything is loaded: see timing/gcpolicy.py
+        daphne.run()
