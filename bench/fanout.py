@@ -25,6 +25,7 @@ import platform
 import re
 import resource
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -40,7 +41,6 @@ from websockets.exceptions import ConnectionClosed  # noqa: E402
 from timing.rules.times import parse_time  # noqa: E402  (pure Python: no Django here)
 
 PYTHON = sys.executable
-DAPHNE = str(Path(sys.executable).with_name("daphne"))
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/0"
 RESULTS = ROOT / "bench" / "results.md"
@@ -70,6 +70,26 @@ def schedule(quick):
 
 
 # --- servers ---------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(env, log, backlog=2048):
+    """`manage.py serve` as production runs it (docs/deploy.md: the request-body cap, the
+    handshake limit, the collector policy of timing/gcpolicy.py), on a free port: (process, port)."""
+    port = free_port()
+    proc = subprocess.Popen([PYTHON, "manage.py", "serve", "--port", str(port), "--backlog", str(backlog)],
+                            cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while "is serving on" not in log.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"manage.py serve did not start:\n{log.read_text()}")
+        time.sleep(0.1)
+    return proc, port
 
 
 def manage(env, *args):
@@ -107,20 +127,10 @@ class Oval:
         manage(self.env, "migrate", "--noinput", "-v0")
         self.race = int(re.search(r"race (\d+)", manage(self.env, "loaddemo", "--unskated")).group(1))
         self.token = manage(self.env, "devicetoken", "bench").strip()
-        logs = []
         for i in range(self.count):
-            log = self.workdir / f"{self.name}-{i}.log"
-            logs.append(log)
-            self.procs.append(subprocess.Popen(
-                [DAPHNE, "-e", "tcp:port=0:interface=127.0.0.1:backlog=2048", "config.asgi:application"],
-                cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=open(log, "w")))
-        deadline = time.monotonic() + 30
-        for proc, log in zip(self.procs, logs):
-            while not (found := re.search(r"Listening on TCP address [\d.]+:(\d+)", log.read_text())):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"daphne did not start:\n{log.read_text()}")
-                time.sleep(0.1)
-            self.ports.append(int(found.group(1)))
+            proc, port = serve(self.env, self.workdir / f"{self.name}-{i}.log")
+            self.procs.append(proc)
+            self.ports.append(port)
         return self
 
     def stop(self):

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
-from fanout import DAPHNE, loadavg, machine, manage  # noqa: E402
+from fanout import loadavg, machine, manage, serve  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.md"
@@ -67,16 +67,7 @@ class Server:
         code = f"from timing.snapshot import race_text; import sys; sys.stdout.write(race_text({self.race})[1])"
         text = manage(self.env, "shell", "-v0", "-c", code)
         (self.static / "snapshot.json").write_bytes(text.encode())
-        log = self.workdir / "daphne.log"
-        self.proc = subprocess.Popen([DAPHNE, "-e", "tcp:port=0:interface=127.0.0.1:backlog=2048",
-                                      "config.asgi:application"], cwd=ROOT, env=self.env,
-                                     stdout=subprocess.DEVNULL, stderr=open(log, "w"))
-        deadline = time.monotonic() + 30
-        while not (found := re.search(r"Listening on TCP address [\d.]+:(\d+)", log.read_text())):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"daphne did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-        self.port = int(found.group(1))
+        self.proc, self.port = serve(self.env, self.workdir / "serve.log")
         self.text = text
         return self
 

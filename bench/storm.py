@@ -26,7 +26,6 @@ import os
 import re
 import resource
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from clients import cpu_seconds, rss_kb  # noqa: E402
-from fanout import PYTHON, Floor, floor_control_snapshot, loadavg, machine, manage  # noqa: E402
+from fanout import Floor, floor_control_snapshot, loadavg, machine, manage, serve  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.md"
@@ -47,12 +46,6 @@ BACKLOG = 2048  # the listen backlog of both servers (bench/floor.py has the sam
 
 
 # --- the servers ---------------------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Oval:
@@ -68,16 +61,8 @@ class Oval:
     def start(self):
         manage(self.env, "migrate", "--noinput", "-v0")
         self.race = int(re.search(r"race (\d+)", manage(self.env, "loaddemo")).group(1))
-        self.port = free_port()
         self.log = self.workdir / f"{self.name}.log"
-        self.proc = subprocess.Popen(
-            [PYTHON, "manage.py", "serve", "--port", str(self.port), "--backlog", str(BACKLOG)],
-            cwd=ROOT, env=self.env, stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while "is serving on" not in self.log.read_text():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"manage.py serve did not start:\n{self.log.read_text()}")
-            time.sleep(0.1)
+        self.proc, self.port = serve(self.env, self.log, BACKLOG)
         return self
 
     def stop(self):

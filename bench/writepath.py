@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from clients import Http  # noqa: E402
-from fanout import DAPHNE, PG, demo_script, loadavg, machine, manage, psql  # noqa: E402
+from fanout import PG, demo_script, loadavg, machine, manage, psql, serve  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.md"
 BEGIN, END = "<!-- writepath:begin -->", "<!-- writepath:end -->"
@@ -81,16 +81,7 @@ class Server:
         manage(self.env, "migrate", "--noinput", "-v0")
         self.race = int(re.search(r"race (\d+)", manage(self.env, "loaddemo", "--unskated")).group(1))
         self.token = manage(self.env, "devicetoken", "bench").strip()
-        log = self.workdir / f"{self.name}.log"
-        self.proc = subprocess.Popen([DAPHNE, "-v", "1", "-e", "tcp:port=0:interface=127.0.0.1",
-                                      "config.asgi:application"], cwd=ROOT, env=self.env,
-                                     stdout=subprocess.DEVNULL, stderr=open(log, "w"))
-        deadline = time.monotonic() + 30
-        while not (found := re.search(r"Listening on TCP address [\d.]+:(\d+)", log.read_text())):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"daphne did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-        self.port = int(found.group(1))
+        self.proc, self.port = serve(self.env, self.workdir / f"{self.name}.log")
         return self
 
     def stop(self):
