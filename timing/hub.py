@@ -179,7 +179,8 @@ class Hub:
         self.saw(topic, version)
         frame = Frame(text)
         for consumer in list(self.sockets.get(topic, ())):
-            await consumer.deliver(version, frame)
+            if not consumer.offer(version, frame):  # sent or held without a coroutine per socket
+                await consumer.deliver(frame)
 
     async def _receive(self, layer):
         delay = 0.5
@@ -258,7 +259,8 @@ class Hub:
     async def _to_all(self, frame):
         for members in list(self.sockets.values()):
             for consumer in list(members):
-                await consumer.deliver(None, frame)
+                if not consumer.offer(None, frame):
+                    await consumer.deliver(frame)
 
     async def _heartbeat(self):
         """Keeps idle sockets alive through proxies, and gives clocks a fresh server time."""

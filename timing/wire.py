@@ -26,8 +26,14 @@ KERNEL_SNDBUF = 128 * 1024
 
 
 def bound_kernel_buffer(wire):
+    """The send buffer above, and TCP_NODELAY: every update is one small write, which Nagle's
+    algorithm would hold back until the previous one is acknowledged (with a client's delayed
+    ACK, tens of milliseconds on a real network). asyncio, and so the floor, sets it by default;
+    Twisted does not."""
     try:
-        wire.transport.getHandle().setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, KERNEL_SNDBUF)
+        handle = wire.transport.getHandle()
+        handle.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, KERNEL_SNDBUF)
+        handle.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     except (AttributeError, OSError):
         pass  # not a plain TCP socket (a test transport, TLS): Twisted's bound still applies
 

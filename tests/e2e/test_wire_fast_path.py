@@ -33,3 +33,22 @@ def test_a_socket_whose_internals_changed_falls_back_and_counts_it():
     before = dict(wire.PATHS)
     assert wire.send_frame(Renamed(), Frame('{"type":"x"}')) is False
     assert wire.PATHS["asgi"] == before["asgi"] + 1
+
+
+def test_a_spectator_socket_sends_at_once_and_holds_a_bounded_kernel_buffer(live_url, startlist_race):
+    """TCP_NODELAY: an update is a small write, and Nagle's algorithm would hold it until the
+    previous one is acknowledged (with a delayed ACK, tens of ms on a real network)."""
+    import socket
+
+    from timing import topics
+    from timing.hub import HUBS
+
+    url = urlparse(live_url)
+    with connect(f"ws://{url.hostname}:{url.port}/ws/races/{startlist_race.id}/") as ws:
+        ws.recv(timeout=5)
+        topic = topics.group(topics.RACE, startlist_race.id)
+        [consumer] = [c for hub in HUBS.values() for c in hub.sockets.get(topic, ())]
+        handle = consumer.wire.transport.getHandle()
+        assert handle.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        # Linux doubles the value asked for, for its own bookkeeping
+        assert handle.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) <= 2 * wire.KERNEL_SNDBUF
