@@ -183,28 +183,33 @@ def _short(frame):
 
 
 async def run(args):
+    """One fresh server per database and round; each row pools its rounds: medians of the
+    per-round figures, and the ratios of every round, so one noisy minute shows as one outlier."""
     workdir = Path(tempfile.mkdtemp(prefix="oval-writebench-", dir=args.workdir))
     script = demo_script()
     rows, profiled = [], None
     try:
         for key in args.dbs:
-            server = Server(key, workdir).start()
-            try:
-                samples = await measure(server, script[: args.count + args.warmup], args.warmup)
-                oval, bare, oval_cpu, bare_cpu = (list(column) for column in zip(*samples))
-                rows.append((key, len(samples), statistics.median(oval), p90(oval), statistics.median(bare), p90(bare),
-                             statistics.mean(oval_cpu), statistics.mean(bare_cpu)))
-                print(f"  {CONFIGS[key][0]}: Oval {rows[-1][2]:.1f} ms, bare {rows[-1][4]:.1f} ms (medians); "
-                      f"server CPU {rows[-1][6]:.1f} / {rows[-1][7]:.1f} ms (means)")
-                if key == args.profile and not args.no_profile:
-                    rest = script[args.count + args.warmup:]
-                    raw = await profile(server, rest, workdir / "profile.txt")
-                    if raw is not None:
-                        profiled = (key, len(rest), *shares(raw))
-                        if args.keep_profile:
-                            shutil.copy(raw, args.keep_profile)
-            finally:
-                server.stop()
+            rounds = []
+            for r in range(args.rounds):
+                server = Server(key, workdir).start()
+                try:
+                    samples = await measure(server, script[: args.count + args.warmup], args.warmup)
+                    oval, bare, oval_cpu, bare_cpu = (list(column) for column in zip(*samples))
+                    rounds.append((statistics.median(oval), p90(oval), statistics.median(bare), p90(bare),
+                                   statistics.mean(oval_cpu), statistics.mean(bare_cpu)))
+                    print(f"  {CONFIGS[key][0]}, round {r + 1}: Oval {rounds[-1][0]:.1f} ms, bare {rounds[-1][2]:.1f} ms "
+                          f"(medians); server CPU {rounds[-1][4]:.1f} / {rounds[-1][5]:.1f} ms (means)")
+                    if key == args.profile and not args.no_profile and r == args.rounds - 1:
+                        rest = script[args.count + args.warmup:]
+                        raw = await profile(server, rest, workdir / "profile.txt")
+                        if raw is not None:
+                            profiled = (key, len(rest), *shares(raw))
+                            if args.keep_profile:
+                                shutil.copy(raw, args.keep_profile)
+                finally:
+                    server.stop()
+            rows.append((key, len(rounds), args.count, rounds))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return rows, profiled
@@ -222,13 +227,20 @@ def table(rows, profiled, before, after):
         "requests of a kind: the mean) is the steadier figure on a shared machine: it leaves out the time a "
         "request waits for a core, and for the disk.",
         "",
-        "| database | requests each | Oval POST p50 / p90 ms | bare insert p50 / p90 ms | Oval / bare (p50) "
-        "| server CPU ms per POST: Oval / bare (mean) | Oval / bare (CPU) |",
+        "Each figure is the median over the rounds (a fresh server each) of that round's figure; the ratios "
+        "of every round follow in brackets.",
+        "",
+        "| database | rounds × requests each | Oval POST p50 / p90 ms | bare insert p50 / p90 ms | Oval / bare (p50) "
+        "| server CPU ms per POST: Oval / bare | Oval / bare (CPU) |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for key, n, op50, op90, bp50, bp90, ocpu, bcpu in rows:
-        out.append(f"| {CONFIGS[key][0]} | {n} | {op50:.1f} / {op90:.1f} | {bp50:.1f} / {bp90:.1f} | {op50 / bp50:.2f}× "
-                   f"| {ocpu:.2f} / {bcpu:.2f} | {ocpu / bcpu:.2f}× |")
+    for key, n, count, rounds in rows:
+        op50, op90, bp50, bp90, ocpu, bcpu = (statistics.median(column) for column in zip(*rounds))
+        wall = [r[0] / r[2] for r in rounds]
+        cpu = [r[4] / r[5] for r in rounds]
+        out.append(f"| {CONFIGS[key][0]} | {n} × {count} | {op50:.1f} / {op90:.1f} | {bp50:.1f} / {bp90:.1f} "
+                   f"| {statistics.median(wall):.2f}× ({', '.join(f'{x:.2f}' for x in wall)}) "
+                   f"| {ocpu:.2f} / {bcpu:.2f} | {statistics.median(cpu):.2f}× ({', '.join(f'{x:.2f}' for x in cpu)}) |")
     if profiled:
         key, n, total, found = profiled
         out += ["", f"Profile: py-spy at 500 Hz on the Daphne process, {n} more device POSTs on {CONFIGS[key][0]}, "
@@ -255,6 +267,7 @@ def main():
     parser.add_argument("--dbs", default="sqlite,postgres,postgres-nocheck", help=", ".join(CONFIGS))
     parser.add_argument("--count", type=int, default=60, help="measured requests of each kind per database")
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="fresh servers per database, pooled")
     parser.add_argument("--profile", default="sqlite", help="the database whose POSTs are profiled")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--keep-profile", help="copy py-spy's collapsed stacks to this file")
