@@ -3,8 +3,8 @@
     .venv/bin/python bench/writepath.py              # make bench-write
     .venv/bin/python bench/writepath.py --dbs sqlite --no-profile --no-write
 
-For each database: a scratch database with the demo start list and a device token, one Daphne
-on bench/benchsettings.py. Then, alternating request by request over one keep-alive connection
+For each database and round: a scratch database with the demo start list and a device token,
+one `manage.py serve` on bench/benchsettings.py. Then, alternating request by request over one keep-alive connection
 each (so both meet the same moments of a shared machine):
 
 - Oval: POST /api/races/<id>/passings as a timing device sends it (Bearer token, Idempotency-Key),
@@ -220,7 +220,7 @@ def table(rows, profiled, before, after):
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}.",
         f"Load average before / after: {before} / {after}: a busy machine (other engineers' tests share its "
         "2 cores); read the medians and ratios, not single requests.",
-        "One Daphne per database; Oval's device POST and the bare view's POST alternate request by request, "
+        "One `manage.py serve` per database and round; Oval's device POST and the bare view's POST alternate request by request, "
         "each over its own keep-alive connection, nothing else connected.",
         "",
         "The server's CPU per request (its utime + stime, read before and after each request, summed over all "
