@@ -36,9 +36,12 @@ test-fast: $(VENV)/.dev
 soak: $(VENV)/.dev
 	$(PY) -m tests.soak
 
+# Every benchmark, each rewriting its table in bench/results.md (the snapshot one needs wrk).
 bench: $(VENV)/.dev
 	$(PY) bench/fanout.py
 	$(PY) bench/snapshot.py
+	$(PY) bench/storm.py
+	$(PY) bench/writepath.py
 
 # Snapshot GET against the same bytes as a static file from the same Daphne (needs wrk).
 bench-snapshot: $(VENV)/.dev
