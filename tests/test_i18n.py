@@ -175,3 +175,11 @@ def test_every_string_is_translated_and_keeps_its_placeholders(domain):
         assert all(targets), f"untranslated: {key!r}"
         for source, target in zip(sources, targets):
             assert sorted(placeholders.findall(source)) == sorted(placeholders.findall(target)), (source, target)
+
+
+def test_the_setup_pages_who_may_write_section_in_dutch(client, official, demo_race):
+    client.force_login(official)
+    path = reverse("setup-competition", args=[demo_race.competition_id])
+    dutch, english = get(client, path, "nl").content.decode(), get(client, path, "en").content.decode()
+    assert "Wie mag invoeren" in dutch and "Apparaatsleutels" in dutch and "Who may write" not in dutch
+    assert "Who may write" in english and "Device tokens" in english

@@ -214,7 +214,7 @@ def official_add(request, competition_id):
     except ServiceError as e:
         return _competition_page(request, comp, status=e.status, access_error=e.message)
     else:
-        messages.success(request, f"{user.get_username()} is now an official of {comp.name}.")
+        messages.success(request, _("%(user)s is now an official of %(name)s.") % {"user": user.get_username(), "name": comp.name})
     return redirect("setup-competition", comp.id)
 
 
@@ -229,7 +229,7 @@ def official_remove(request, competition_id, user_id):
     except ServiceError as e:
         return _competition_page(request, comp, status=e.status, access_error=e.message)
     else:
-        messages.success(request, f"{user.get_username()} is no longer an official of {comp.name}.")
+        messages.success(request, _("%(user)s is no longer an official of %(name)s.") % {"user": user.get_username(), "name": comp.name})
     return redirect("setup-competition", comp.id)
 
 

@@ -104,3 +104,43 @@ def test_without_the_catalogue_the_page_still_works_in_english_words(live_url, b
         assert not errors
     finally:
         context.close()
+
+
+def test_the_mass_start_console_in_dutch_by_keyboard(open_dutch, official):
+    from timing.models import Race
+    from timing.startlists import Entry, create_race
+
+    from .test_console_browser import log_in
+
+    race = create_race("Test World Cup", "Men's mass start", "Men", 6400,
+                       [Entry(1, "", "Jorrit Bergsma", "NED", bib=7)], kind=Race.MASS_START)
+    console = log_in(open_dutch(BOARD), race.id)
+    expect(console.locator("#crossing-entry h3")).to_contain_text("Passages van de finishlijn")  # the template's
+    expect(console.locator("#laps-to-go-label")).to_have_text("ronden te gaan")  # the script's
+    console.keyboard.press("s")
+    expect(console.locator("#bib")).to_be_focused()
+    console.keyboard.press("Enter")  # no bib yet
+    expect(console.locator("#crossing-message")).to_have_text("Typ eerst het rugnummer, bijvoorbeeld 7.")
+    console.keyboard.type("7")
+    console.keyboard.press("Enter")
+    console.keyboard.type("31.20")
+    console.keyboard.press("Enter")
+    expect(console.locator("#crossing-message")).to_have_text("Ronde 1 opgeslagen voor rugnummer 7 (Jorrit Bergsma) op 31.20.")
+    expect(console.locator("#crossing-rows button").first).to_have_text("Corrigeren")
+    console.screenshot(path=str(ARTIFACTS / "dutch-mass-start-console.png"), full_page=True)
+
+
+def test_the_held_splits_panel_in_dutch(open_dutch, startlist_race, official):
+    from timing import services
+
+    from .test_console_browser import log_in
+
+    lynx = services.Actor.from_device("lynx")
+    services.start_pair(startlist_race.id, 1, services.IMPORT)
+    services.hold_split(startlist_race.id, 1, "inner", 19_000, lynx, "fits no point", ())
+    console = log_in(open_dutch(BOARD), startlist_race.id)
+    expect(console.locator("#held-count")).to_have_text("1 vastgehouden tussentijd")
+    expect(console.locator("#held-panel thead")).to_contain_text("Plaatsen op")  # the template's
+    expect(console.locator("#held-rows")).to_contain_text("geen meetpunt past:")  # the script's
+    expect(console.locator('#held-rows [data-role="discard"]')).to_contain_text("Verwerpen")
+    console.screenshot(path=str(ARTIFACTS / "dutch-held-splits.png"), full_page=True)

@@ -6,6 +6,7 @@
  * the race's one pair's, as for every kind.
  */
 import { massClock } from "../board_mass_start.js";
+import { gettext, interpolate, ngettext } from "../i18n.js";
 import { h, minus, statusBadges } from "../show.js";
 import { cancel, send, sending, write } from "./entry.js";
 import { editorRow, hint } from "./lanes.js";
@@ -28,9 +29,10 @@ export function render() {
   $("start").disabled = !pair() || started();
   $("restart").hidden = !started() || anyCrossing;
   $("laps-to-go").textContent = state.laps_to_go;
-  $("laps-to-go-label").textContent = state.laps_to_go === 1 ? "lap to go" : "laps to go";
+  $("laps-to-go-label").textContent = ngettext("lap to go", "laps to go", state.laps_to_go);
   const next = state.next_sprint;
-  $("next-sprint").textContent = next ? `next sprint: ${next === state.race.laps ? "the finish" : `lap ${next}`}` : "";
+  const where = next === state.race.laps ? gettext("the finish") : interpolate(gettext("lap %(lap)s"), { lap: next }, true);
+  $("next-sprint").textContent = next ? interpolate(gettext("next sprint: %(where)s"), { where }, true) : "";
   renderCrossings();
   renderRunning();
 }
@@ -49,7 +51,7 @@ function renderCrossings() {
   const rows = [];
   const shown = latest();
   for (const c of shown) {
-    const button = Object.assign(h("button", "small", "Correct"), { type: "button" });
+    const button = Object.assign(h("button", "small", gettext("Correct")), { type: "button" });
     button.dataset.crossing = c.id;
     button.dataset.role = "correct";
     button.addEventListener("click", () => openEditor(c));
@@ -60,7 +62,7 @@ function renderCrossings() {
     rows.push(tr);
     if (ui.editing && ui.editing.id === c.id) {
       rows.push(editorRow(c, {
-        label: `Bib ${c.bib}, lap ${c.lap}: `, url: `/api/crossings/${c.id}`, close: closeEditor, columns: 5,
+        label: interpolate(gettext("Bib %(bib)s, lap %(lap)s: "), { bib: c.bib, lap: c.lap }, true), url: `/api/crossings/${c.id}`, close: closeEditor, columns: 5,
       }));
     }
   }
@@ -96,7 +98,9 @@ function renderRunning() {
   const rows = state.running_order.map((bib, i) => {
     const s = skaters.get(bib);
     const leads = i === 0 && s.laps_done > 0;
-    const behind = s.laps_down ? `−${s.laps_down} lap${s.laps_down > 1 ? "s" : ""}` : leads ? "" : minus(s.behind) || "";
+    const behind = s.laps_down
+      ? `−${interpolate(ngettext("%(n)s lap", "%(n)s laps", s.laps_down), { n: s.laps_down }, true)}`
+      : leads ? "" : minus(s.behind) || "";
     const tr = h("tr", leads ? "leads" : "", [h("td", null, i + 1), h("td", "bib", s.bib), h("td", null, s.name),
       h("td", "laps", s.laps_done), h("td", null, behind), h("td", "points", s.points ? `${s.points}` : "")]);
     tr.dataset.bib = s.bib;
@@ -124,24 +128,24 @@ async function record() {
   if (sending(SLOT)) {
     // A double Enter is the same entry; a new one waits until the last is stored or stopped.
     if (JSON.stringify(body) !== inFlight) {
-      say(message, "The crossing before is not stored yet: wait for it (or press Esc to stop it), then press Enter again.",
+      say(message, gettext("The crossing before is not stored yet: wait for it (or press Esc to stop it), then press Enter again."),
         "error", typed, timeField);
     }
     return;
   }
   if (!bib) {
-    say(message, "Type the bib first, such as 7.", "error", typed, bibField);
+    say(message, gettext("Type the bib first, such as 7."), "error", typed, bibField);
     bibField.focus();
     return;
   }
   if (!time) {
-    say(message, "Type the time from the start, such as 2:05.31.", "error", typed, timeField);
+    say(message, gettext("Type the time from the start, such as 2:05.31."), "error", typed, timeField);
     timeField.focus();
     return;
   }
   inFlight = JSON.stringify(body);
   await send(SLOT, {
-    url: api("/crossings"), body, what: `bib ${bib} at ${time}`, message, subject: typed,
+    url: api("/crossings"), body, what: interpolate(gettext("bib %(bib)s at %(time)s"), { bib, time }, true), message, subject: typed,
     field: (name) => (name === "bib" ? bibField : timeField), // a refused bib is marked, not the time
     saved(res) {
       const c = res.data.crossing;
@@ -151,7 +155,8 @@ async function record() {
         timeField.value = "";
         if (document.activeElement === timeField) bibField.focus();
       }
-      say(message, `Saved lap ${c.lap} for bib ${c.bib} (${c.skater}) at ${c.time}.`, "saved", typed, timeField);
+      say(message, interpolate(gettext("Saved lap %(lap)s for bib %(bib)s (%(skater)s) at %(time)s."),
+        { lap: c.lap, bib: c.bib, skater: c.skater, time: c.time }, true), "saved", typed, timeField);
     },
   });
 }
@@ -173,7 +178,7 @@ export function wire() {
     if (e.key !== "Enter" || e.ctrlKey || e.metaKey || e.altKey) return;
     e.preventDefault();
     if (!$("bib").value.trim()) {
-      say($("crossing-message"), "Type the bib first, such as 7.", "error", typed, $("bib"));
+      say($("crossing-message"), gettext("Type the bib first, such as 7."), "error", typed, $("bib"));
       return;
     }
     $("crossing-time").focus();

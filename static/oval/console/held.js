@@ -9,6 +9,7 @@
  * point's button too), D asks for the discard's reason (Enter discards, Esc goes back). A split
  * that fits no point offers every point, the skater's next one first chosen (the server's next_point).
  */
+import { gettext, interpolate, ngettext } from "../i18n.js";
 import { h, pairByNumber } from "../show.js";
 import { cancel, send, sending } from "./entry.js";
 import { clearStale, say } from "./messages.js";
@@ -63,7 +64,7 @@ function pointButton(held, point, n) {
 function pointChooser(held) {
   const select = h("select", null, ui.state.race.points.map((pt) => Object.assign(h("option", null, `${pt} m`), { value: pt })));
   select.dataset.role = "choose";
-  select.setAttribute("aria-label", "Place at point");
+  select.setAttribute("aria-label", gettext("Place at point"));
   const start = skaterOf(held);
   if (start && start.next_point) select.value = String(start.next_point);
   select.addEventListener("keydown", (e) => {
@@ -71,27 +72,27 @@ function pointChooser(held) {
     e.preventDefault();
     place(held, Number(select.value));
   });
-  const button = Object.assign(h("button", "point", "Place"), { type: "button" });
+  const button = Object.assign(h("button", "point", gettext("Place")), { type: "button" });
   button.dataset.role = "place-chosen";
   button.addEventListener("click", () => place(held, Number(select.value)));
-  return [h("span", "none-fits", "no point fits: "), select, button];
+  return [h("span", "none-fits", gettext("no point fits: ")), select, button];
 }
 
 function discardCell(held) {
   if (!discarding || discarding.id !== held.id) {
-    const button = Object.assign(h("button", "small", [h("kbd", null, "D"), " Discard"]), { type: "button" });
+    const button = Object.assign(h("button", "small", [h("kbd", null, "D"), ` ${gettext("Discard")}`]), { type: "button" });
     button.dataset.role = "discard";
     button.addEventListener("click", () => openDiscard(held));
     return button;
   }
-  const reason = Object.assign(h("input"), { value: discarding.reason, placeholder: "reason (required)", maxLength: 200 });
+  const reason = Object.assign(h("input"), { value: discarding.reason, placeholder: gettext("reason (required)"), maxLength: 200 });
   reason.dataset.role = "discard-reason";
-  reason.setAttribute("aria-label", "Why discard it");
+  reason.setAttribute("aria-label", gettext("Why discard it"));
   reason.addEventListener("input", () => {
     discarding.reason = reason.value;
     clearStale();
   });
-  const go = Object.assign(h("button", "small", "Discard"), { type: "submit" });
+  const go = Object.assign(h("button", "small", gettext("Discard")), { type: "submit" });
   const form = h("form", "discard", [reason, go]);
   form.autocomplete = "off";
   form.addEventListener("submit", (e) => {
@@ -103,7 +104,8 @@ function discardCell(held) {
 
 function arrived(held, now) {
   const seconds = Math.max(0, Math.round((now - held.received_at) / 1000));
-  return seconds < 90 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+  return seconds < 90 ? interpolate(gettext("%(n)s s ago"), { n: seconds }, true)
+    : interpolate(gettext("%(n)s min ago"), { n: Math.round(seconds / 60) }, true);
 }
 
 function draw() {
@@ -125,7 +127,7 @@ function draw() {
     return tr;
   }));
   panel().hidden = rows.length === 0;
-  $("held-count").textContent = rows.length === 1 ? "1 held split" : `${rows.length} held splits`;
+  $("held-count").textContent = interpolate(ngettext("%(n)s held split", "%(n)s held splits", rows.length), { n: rows.length }, true);
   if (!focused) return;
   // The focus stays with the split she was on, or moves on to the next one waiting.
   const row = body.querySelector(`tr[data-held="${focused.id}"]`);
@@ -137,14 +139,15 @@ function draw() {
 const firstControl = (el) => el.querySelector("button") || el.querySelector("select, input");
 
 function place(held, point) {
-  const what = `${held.time} at ${point} m for ${where(held.pair, held.lane)}`;
+  const what = interpolate(gettext("%(time)s at %(point)s m for %(where)s"), { time: held.time, point, where: where(held.pair, held.lane) }, true);
   const open = () => (rows.some((r) => r.id === held.id) ? `open ${held.id}` : "gone");
   send(`held-${held.id}`, {
     url: `/api/held/${held.id}/place`, body: { distance: point }, what, message: message(), field: null, subject: open,
     saved(res) {
       const p = res.data.passing;
       settled(held);
-      say(message(), `Placed ${p.time} at ${p.distance} m for ${where(p.pair, p.lane)} (${p.skater}).`, "saved", () => "");
+      say(message(), interpolate(gettext("Placed %(time)s at %(point)s m for %(where)s (%(skater)s)."),
+        { time: p.time, point: p.distance, where: where(p.pair, p.lane), skater: p.skater }, true), "saved", () => "");
     },
   });
 }
@@ -165,12 +168,13 @@ function openDiscard(held) {
 function discard(held, reason) {
   const input = $("held-rows").querySelector('[data-role="discard-reason"]');
   send(`discard-${held.id}`, {
-    url: `/api/held/${held.id}/discard`, body: { reason }, what: `the discard of ${held.time}`, message: message(),
+    url: `/api/held/${held.id}/discard`, body: { reason }, what: interpolate(gettext("the discard of %(time)s"), { time: held.time }, true), message: message(),
     field: input, subject: () => (discarding ? `${discarding.id}|${discarding.reason}` : "closed"),
     saved() {
       discarding = null;
       settled(held);
-      say(message(), `Discarded ${held.time} for ${where(held.pair, held.lane)} (${held.skater}).`, "saved", () => "");
+      say(message(), interpolate(gettext("Discarded %(time)s for %(where)s (%(skater)s)."),
+        { time: held.time, where: where(held.pair, held.lane), skater: held.skater }, true), "saved", () => "");
     },
   });
 }
@@ -186,7 +190,7 @@ export function wire() {
       e.stopPropagation(); // a digit here is a point, never a shortcut
       const point = held.fits[Number(e.key) - 1];
       if (point) place(held, point);
-      else say(message(), `There is no point ${e.key} for this split: choose its point in the list.`, "error", () => `${held.id}`);
+      else say(message(), interpolate(gettext("There is no point %(key)s for this split: choose its point in the list."), { key: e.key }, true), "error", () => `${held.id}`);
     } else if (e.key.toLowerCase() === "d") {
       e.preventDefault();
       e.stopPropagation();
