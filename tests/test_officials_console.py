@@ -107,6 +107,21 @@ def test_a_mass_starts_audit_trail_says_which_bib_and_lap(official, db):
     assert void[4:9] == ["Void", "bib 7 lap 1", "31.200", "", "double read"]
 
 
+def test_a_team_pursuits_audit_trail_says_heat_and_straight(official, db):
+    from timing.models import Race
+    from timing.startlists import Entry, create_race
+
+    teams = [Entry(1, lane, name, nation, team_skaters=tuple(f"{nation} {n}" for n in (1, 2, 3)))
+             for lane, (nation, name) in zip(("inner", "outer"), [("NED", "Netherlands"), ("CAN", "Canada")])]
+    race = create_race("Test World Cup", "Women's team pursuit", "Women", 2400, teams, kind=Race.TEAM_PURSUIT)
+    services.start_pair(race.id, 1, services.IMPORT)
+    services.record_passing(race.id, 1, "outer", 400, 30400, services.Actor.official(official), confirm=True)
+    html = logged_in(official).get(f"/officials/races/{race.id}/audit/").content.decode()
+    passing, start = [cells for _, cells in audit_rows(html)]
+    assert passing[4:8] == ["Time", "heat 1 back straight 400 m", "", "30.400"]
+    assert start[4:6] == ["Start", "heat 1"]
+
+
 def test_the_audit_trail_is_on_the_venues_clock_with_start_signals_to_the_thousandth(official, startlist_race):
     competition = startlist_race.competition
     competition.time_zone = "Asia/Tokyo"  # UTC+9, no daylight saving: the test reads the same all year

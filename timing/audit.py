@@ -6,8 +6,9 @@ everywhere, so an official comparing the console with the printed trail reads th
 """
 from datetime import datetime
 
-from .models import Change
+from .models import Change, Race
 from .rules.points import LAP
+from .rules.team_pursuit import STRAIGHTS
 
 #: The one label of each kind of change.
 ACTIONS = {
@@ -46,9 +47,13 @@ def _value(change, value, zone):
     return value
 
 
-def _where(c):
+def _where(c, kind=None):
     if c.bib is not None:  # a mass start: by bib, and a crossing's lap (its distance is lap x 400 m)
         return " ".join(x for x in (f"bib {c.bib}", f"lap {c.distance // LAP}" if c.distance else "") if x)
+    if kind == Race.TEAM_PURSUIT:  # heats, and the straight each team starts on (the stored lane)
+        return " ".join(x for x in (
+            f"heat {c.pair}" if c.pair else "", STRAIGHTS.get(c.lane, c.lane), f"{c.distance} m" if c.distance else "",
+        ) if x)
     return " ".join(x for x in (
         f"pair {c.pair}" if c.pair else "", c.lane, f"{c.distance} m" if c.distance else "",
     ) if x)
@@ -59,8 +64,9 @@ def _source(c):
     return f"{label} ({c.device})" if c.device and c.actor_id is None and c.device != c.source else label
 
 
-def row(c, zone):
-    """One change as its row shows it (every value a string, ready to print)."""
+def row(c, zone, kind=None):
+    """One change as its row shows it (every value a string, ready to print); `kind` is its race's
+    (a team pursuit names heats and straights where the rows store pairs and lanes)."""
     return {
         "version": c.version,
         "at": clock(c.at, zone),
@@ -69,7 +75,7 @@ def row(c, zone):
         "who": c.who,
         "source": _source(c),
         "action": ACTIONS.get(c.action, c.action),
-        "where": _where(c),
+        "where": _where(c, kind),
         "old_value": _value(c, c.old_value, zone),
         "new_value": _value(c, c.new_value, zone),
         "reason": c.reason,

@@ -75,7 +75,7 @@ def change_json(c):
 
 def _rows(race, changes):
     zone = race.competition.zone
-    return [trail.row(c, zone) for c in changes]
+    return [trail.row(c, zone, race.kind) for c in changes]
 
 
 def _trail_context(race):

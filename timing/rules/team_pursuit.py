@@ -39,6 +39,8 @@ from . import board as individual
 from .points import LAP
 
 DISTANCES = (2400, 3200)  # women 6 laps, men 8 laps
+#: Where each position of a heat starts: what officials call a team's "lane".
+STRAIGHTS = {"inner": "home straight", "outer": "back straight"}
 TEAM_SIZES = (3, 4)  # three skate; a fourth may be named as the reserve
 
 
