@@ -89,6 +89,10 @@ def read(path):
     if complete < len(data):
         torn = data[complete:]
         aside = path.with_name(f"{path.name}.torn-{complete}")
+        n = 1
+        while aside.exists():  # a compacted journal can be cut at an offset an earlier tear had: keep both
+            n += 1
+            aside = path.with_name(f"{path.name}.torn-{complete}-{n}")
         aside.write_bytes(torn)
         out.torn = (f"the journal's last line was cut short at byte {complete} (a crash while writing it: "
                     f"its packet was never applied); its {len(torn)} bytes were moved to {aside.name}")
