@@ -118,7 +118,7 @@ def test_a_team_pursuits_audit_trail_says_heat_and_straight(official, db):
     services.record_passing(race.id, 1, "outer", 400, 30400, services.Actor.official(official), confirm=True)
     html = logged_in(official).get(f"/officials/races/{race.id}/audit/").content.decode()
     passing, start = [cells for _, cells in audit_rows(html)]
-    assert passing[4:8] == ["Time", "heat 1 back straight 400 m", "", "30.400"]
+    assert passing[4:8] == ["Time", "heat 1 Canada (CAN) back straight 400 m", "", "30.400"]
     assert start[4:6] == ["Start", "heat 1"]
 
 

@@ -6,7 +6,7 @@ everywhere, so an official comparing the console with the printed trail reads th
 """
 from datetime import datetime
 
-from .models import Change, Race
+from .models import Change, Race, Start
 from .rules.points import LAP
 from .rules.team_pursuit import STRAIGHTS
 
@@ -47,13 +47,30 @@ def _value(change, value, zone):
     return value
 
 
-def _where(c, kind=None):
+def teams_of(race):
+    """A team pursuit's teams by (heat, position), for rows that name them; None for any other race.
+
+    Rows store the heat as `pair` and the position as `lane` (so old rows stay valid); the wording
+    is made here, when a row is shown, from the start list as it is now.
+    """
+    if race.kind != Race.TEAM_PURSUIT:
+        return None
+    starts = Start.objects.filter(pair__race=race).select_related("pair", "skater")
+    return {(s.pair.number, s.lane): _team(s.skater) for s in starts}
+
+
+def _team(skater):
+    return f"{skater.name} ({skater.nation})" if skater.nation and skater.nation != skater.name else skater.name
+
+
+def _where(c, teams=None):
+    if teams is not None and c.pair:  # a team pursuit: heat 1 Netherlands (NED) home straight 400 m
+        return " ".join(x for x in (
+            f"heat {c.pair}", teams.get((c.pair, c.lane), ""), STRAIGHTS.get(c.lane, c.lane),
+            f"{c.distance} m" if c.distance else "",
+        ) if x)
     if c.bib is not None:  # a mass start: by bib, and a crossing's lap (its distance is lap x 400 m)
         return " ".join(x for x in (f"bib {c.bib}", f"lap {c.distance // LAP}" if c.distance else "") if x)
-    if kind == Race.TEAM_PURSUIT:  # heats, and the straight each team starts on (the stored lane)
-        return " ".join(x for x in (
-            f"heat {c.pair}" if c.pair else "", STRAIGHTS.get(c.lane, c.lane), f"{c.distance} m" if c.distance else "",
-        ) if x)
     return " ".join(x for x in (
         f"pair {c.pair}" if c.pair else "", c.lane, f"{c.distance} m" if c.distance else "",
     ) if x)
@@ -64,9 +81,8 @@ def _source(c):
     return f"{label} ({c.device})" if c.device and c.actor_id is None and c.device != c.source else label
 
 
-def row(c, zone, kind=None):
-    """One change as its row shows it (every value a string, ready to print); `kind` is its race's
-    (a team pursuit names heats and straights where the rows store pairs and lanes)."""
+def row(c, zone, teams=None):
+    """One change as its row shows it (every value a string, ready to print); `teams` from teams_of."""
     return {
         "version": c.version,
         "at": clock(c.at, zone),
@@ -75,7 +91,7 @@ def row(c, zone, kind=None):
         "who": c.who,
         "source": _source(c),
         "action": ACTIONS.get(c.action, c.action),
-        "where": _where(c, kind),
+        "where": _where(c, teams),
         "old_value": _value(c, c.old_value, zone),
         "new_value": _value(c, c.new_value, zone),
         "reason": c.reason,

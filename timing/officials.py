@@ -75,7 +75,8 @@ def change_json(c):
 
 def _rows(race, changes):
     zone = race.competition.zone
-    return [trail.row(c, zone, race.kind) for c in changes]
+    teams = trail.teams_of(race)
+    return [trail.row(c, zone, teams) for c in changes]
 
 
 def _trail_context(race):

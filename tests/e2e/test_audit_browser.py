@@ -57,3 +57,26 @@ def test_the_audit_page_reads_on_the_venues_clock_and_filters_by_pair(open_scree
     expect(rows).to_have_count(3)
     expect(page.locator("#audit-table tbody tr td:nth-child(6)")).to_have_text(["pair 15 inner 200 m", "pair 15", "pair 15"])
     page.screenshot(path=str(ARTIFACTS / "audit-trail-pair-15.png"), full_page=True)
+
+
+def test_a_team_pursuits_audit_rows_name_heat_team_and_straight(open_screen, official):
+    from tests.test_formats_services import TEAMS
+    from timing.models import Race
+    from timing.startlists import create_race
+
+    race = create_race("Test World Cup", "Women's team pursuit", "Women", 2400, TEAMS, kind=Race.TEAM_PURSUIT)
+    device = services.Actor.from_device("finish-line")
+    services.start_pair(race.id, 1, device)
+    services.record_passing(race.id, 1, "outer", 400, 28_210, device)
+    services.record_passing(race.id, 1, "inner", 400, 28_000, device)
+    screen = open_screen()
+    page = screen.page
+    page.goto(f"{screen.base}/login/?next=/officials/races/{race.id}/audit/")
+    page.fill("#id_username", "official")
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.wait_for_url(re.compile(rf"/officials/races/{race.id}/audit/$"))
+    expect(page.locator("#audit-table tbody tr td:nth-child(6)")).to_contain_text(
+        ["heat 1 Netherlands (NED) home straight 400 m", "heat 1 Canada (CAN) back straight 400 m", "heat 1"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "audit-trail-team-pursuit.png"), full_page=True)

@@ -194,6 +194,8 @@ class Listener:
         recovered = self.journal.recovered
         if recovered.torn:
             log.warning("%s", recovered.torn)
+        if recovered.leftover:
+            log.warning("%s", recovered.leftover)
         session.restore(recovered.state)
         if recovered.pending:
             log.warning("journal %s: %d packets received before a restart were not applied yet; applying them "
