@@ -27,6 +27,7 @@ def test_a_team_pursuit_row_names_the_heat_the_team_and_the_straight(client, off
     assert "heat 1 Canada (CAN) back straight 400 m" in html
     assert "heat 1 Netherlands (NED) home straight 400 m" in html
     assert "pair 1" not in html and "outer" not in html
+    assert '<label for="pair-filter">Heat</label>' in html and "all heats" in html  # the filter too
     stored = Change.objects.filter(race=race, action="passing").order_by("version").first()
     assert (stored.pair, stored.lane) == (1, "outer")  # old rows and new read the same way
 
@@ -38,3 +39,4 @@ def test_an_individual_race_row_keeps_pair_and_lane(client, official):
     html = audit_page(client, official, race)
     assert "pair 1 outer 100 m" in html
     assert "heat" not in html and "straight" not in html
+    assert '<label for="pair-filter">Pair</label>' in html and "all pairs" in html
