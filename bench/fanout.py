@@ -134,14 +134,7 @@ class Oval:
         return self
 
     def stop(self):
-        for p in self.procs:
-            if p.poll() is None:
-                p.terminate()
-        for p in self.procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        halt(*self.procs)
         if self.mode != "single":
             psql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             # The core layer leaves group sets behind (they expire after a day): remove this run's.
@@ -429,13 +422,28 @@ def loadavg():
     return " ".join(open("/proc/loadavg").read().split()[:3])
 
 
-def write_results(text):
-    old = RESULTS.read_text() if RESULTS.exists() else f"# Fan-out benchmark\n\n{BEGIN}\n{END}\n"
-    if BEGIN not in old:
-        old += f"\n{BEGIN}\n{END}\n"
-    head, rest = old.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1] if END in rest else ""
-    RESULTS.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
+def write_results(text, begin=BEGIN, end=END):
+    """Put `text` between one bench's markers in bench/results.md, leaving the rest as it is."""
+    old = RESULTS.read_text() if RESULTS.exists() else "# Fan-out benchmark\n"
+    if begin not in old:
+        old += f"\n{begin}\n{end}\n"
+    head, rest = old.split(begin, 1)
+    tail = rest.split(end, 1)[1] if end in rest else ""
+    RESULTS.write_text(f"{head}{begin}\n{text}\n{end}{tail}")
+
+
+def halt(*procs):
+    """Stop server processes: terminate, and kill whatever has not ended 10 s later."""
+    for p in procs:
+        if p is not None and p.poll() is None:
+            p.terminate()
+    for p in procs:
+        if p is None:
+            continue
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
 
 
 def main():

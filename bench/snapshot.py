@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
-from fanout import loadavg, machine, manage, serve  # noqa: E402
+from fanout import halt, loadavg, machine, manage, serve, write_results  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.md"
@@ -75,12 +75,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        halt(self.proc)
 
 
 def get(url, headers=None):
@@ -182,13 +177,6 @@ def table(results, size, args, before, after):
     return "\n".join(out)
 
 
-def write_results(text):
-    old = RESULTS.read_text()
-    if BEGIN not in old:
-        old += f"\n{BEGIN}\n{END}\n"
-    head, rest = old.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1] if END in rest else ""
-    RESULTS.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
 
 
 def main():
@@ -205,7 +193,7 @@ def main():
     text = table(results, size, args, before, loadavg())
     print("\n" + text)
     if not args.no_write:
-        write_results(text)
+        write_results(text, BEGIN, END)
         print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
 
 

@@ -27,7 +27,6 @@ import re
 import resource
 import secrets
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from clients import cpu_seconds, rss_kb  # noqa: E402
-from fanout import Floor, floor_control_snapshot, loadavg, machine, manage, serve  # noqa: E402
+from fanout import Floor, floor_control_snapshot, halt, loadavg, machine, manage, serve, write_results  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.md"
@@ -66,12 +65,7 @@ class Oval:
         return self
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        halt(self.proc)
 
     @property
     def pid(self):
@@ -287,12 +281,6 @@ def table(results, args, load_before, load_after, limit):
     return "\n".join(out)
 
 
-def write_results(text):
-    old = RESULTS.read_text()
-    if BEGIN not in old:
-        old += f"\n{BEGIN}\n{END}\n"
-    head, rest = old.split(BEGIN, 1)
-    RESULTS.write_text(f"{head}{BEGIN}\n{text}\n{END}{rest.split(END, 1)[1]}")
 
 
 def main():
@@ -322,7 +310,7 @@ def main():
     text = table(results, args, before, loadavg(), limit)
     print("\n" + text)
     if not args.no_write:
-        write_results(text)
+        write_results(text, BEGIN, END)
         print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
 
 

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from clients import Http  # noqa: E402
-from fanout import PG, demo_script, loadavg, machine, manage, psql, serve  # noqa: E402
+from fanout import PG, demo_script, halt, loadavg, machine, manage, psql, serve, write_results  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.md"
 BEGIN, END = "<!-- writepath:begin -->", "<!-- writepath:end -->"
@@ -85,12 +85,7 @@ class Server:
         return self
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        halt(self.proc)
         if self.key != "sqlite":
             psql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
@@ -253,13 +248,6 @@ def table(rows, profiled, before, after):
     return "\n".join(out)
 
 
-def write_results(text):
-    old = RESULTS.read_text()
-    if BEGIN not in old:
-        old += f"\n{BEGIN}\n{END}\n"
-    head, rest = old.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1] if END in rest else ""
-    RESULTS.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
 
 
 def main():
@@ -280,7 +268,7 @@ def main():
     text = table(rows, profiled, before, loadavg())
     print("\n" + text)
     if not args.no_write:
-        write_results(text)
+        write_results(text, BEGIN, END)
         print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
 
 
