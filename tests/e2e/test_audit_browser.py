@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_console_browser import PASSWORD
+from tests.e2e.test_console_browser import log_in
 from timing import services
 from timing.models import Change
 
@@ -14,15 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 
-def audit_page(screen, race_id):
-    """The race's audit trail, reached through the login page as the official."""
-    page = screen.page
-    page.goto(f"{screen.base}/login/?next=/officials/races/{race_id}/audit/")
-    page.fill("#id_username", "official")
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(re.compile(rf"/officials/races/{race_id}/audit/$"))
-    return page
 
 def test_the_audit_page_reads_on_the_venues_clock_and_filters_by_pair(open_screen, startlist_race, official):
     competition = startlist_race.competition
@@ -42,7 +33,7 @@ def test_the_audit_page_reads_on_the_venues_clock_and_filters_by_pair(open_scree
     services.record_passing(race_id, 15, "inner", 200, 17_610, device)
     Change.objects.filter(race_id=race_id).update(at=at)
 
-    page = audit_page(open_screen(), race_id)
+    page = log_in(open_screen(), race_id, "audit/")
     expect(page.locator("#zone")).to_have_text("Europe/Rome (CET)")
     rows = page.locator("#audit-table tbody tr")
     expect(rows).to_have_count(8)
@@ -74,7 +65,7 @@ def test_a_team_pursuits_audit_rows_name_heat_team_and_straight(open_screen, off
     services.start_pair(race.id, 1, device)
     services.record_passing(race.id, 1, "outer", 400, 28_210, device)
     services.record_passing(race.id, 1, "inner", 400, 28_000, device)
-    page = audit_page(open_screen(), race.id)
+    page = log_in(open_screen(), race.id, "audit/")
     expect(page.locator("#audit-table tbody tr td:nth-child(6)")).to_contain_text(
         ["heat 1 Netherlands (NED) home straight 400 m", "heat 1 Canada (CAN) back straight 400 m", "heat 1"])
     ARTIFACTS.mkdir(exist_ok=True)

@@ -12,14 +12,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"  # tests/conftest.py's official
 
 
-def log_in(screen, race_id):
+def log_in(screen, race_id, where=""):
+    """The race's console (or its page `where`, such as "audit/"), reached through the login page."""
     page = screen.page
-    page.goto(f"{screen.base}/login/?next=/officials/races/{race_id}/")
+    page.goto(f"{screen.base}/login/?next=/officials/races/{race_id}/{where}")
     page.fill("#id_username", "official")
     page.fill("#id_password", PASSWORD)
     page.press("#id_password", "Enter")
-    page.wait_for_url(re.compile(rf"/officials/races/{race_id}/$"))
-    page.wait_for_selector('#conn[data-status="live"]', state="attached", timeout=10000)
+    page.wait_for_url(re.compile(rf"/officials/races/{race_id}/{where}$"))
+    if not where:
+        page.wait_for_selector('#conn[data-status="live"]', state="attached", timeout=10000)
     return page
 
 
