@@ -7,17 +7,16 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.db.models import F
 from django.test import AsyncClient
 
-from config.asgi import application
+from tests.test_consumer import connect
+from tests.test_consumer import snapshot_of as consumer_snapshot
 from timing import services
 from timing.models import Race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ORIGIN = [(b"origin", b"http://localhost")]
 # Pair 2 has started; each passing moves the race on by one version.
 PASSINGS = [("inner", 200, 17990), ("outer", 200, 18330), ("inner", 600, 45000), ("outer", 600, 46100)]
 
@@ -29,16 +28,8 @@ def race_id(startlist_race):
     return startlist_race.id
 
 
-async def connect(race_id):
-    comm = WebsocketCommunicator(application, f"/ws/races/{race_id}/", headers=ORIGIN)
-    connected, _ = await comm.connect()
-    assert connected
-    return comm
-
-
 async def snapshot_of(comm):
-    msg = await comm.receive_json_from(timeout=5)
-    assert msg["type"] == "snapshot"
+    msg = await consumer_snapshot(comm)
     msg.pop("type"), msg.pop("server_time")
     return msg
 
